@@ -1,0 +1,234 @@
+"""Reconciliation: ranked match suggestions for one bank transaction, and a plan for a whole batch.
+
+For each transaction only the invoices some signal points at are scored: those named in the title, those of the
+recognised payer with the exact amount, those with the exact open amount (when few share it) and foreign-currency
+invoices whose converted amount is close. A payment is applied automatically only when exactly one candidate
+reaches the threshold; everything else is left for review with the evidence, or reported as unmatched with why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from ..money import format_amount
+from ..mpp import parse_mpp
+from ..records import BankTransaction, InvoiceView
+from .index import MatchIndex
+from .payer import Payer, identify_payer
+from .references import Reference, find_references
+from .results import Candidate, Outcome, Plan
+from .scoring import FX_TOLERANCE, score_group, score_single
+from .subsets import DEFAULT_MAX_ITEMS, find_exact_subset
+
+DEFAULT_AUTO_THRESHOLD = 140
+DEFAULT_CANDIDATE_LIMIT = 5
+# More invoices than this sharing one amount, with nothing else to tell them apart, is not a suggestion.
+AMOUNT_POOL_LIMIT = 10
+SUBSET_POOL_SIZE = 15
+SUBSET_SCAN_LIMIT = 200
+
+
+@dataclass(slots=True)
+class _Evaluation:
+    candidates: list[Candidate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def suggest_matches(
+    transaction: BankTransaction, index: MatchIndex, *, limit: int = DEFAULT_CANDIDATE_LIMIT
+) -> list[Candidate]:
+    """Candidate ways to settle one transaction, best first (at most ``limit``)."""
+    return _evaluate(transaction, index).candidates[:limit]
+
+
+def decide(
+    transaction: BankTransaction,
+    index: MatchIndex,
+    *,
+    auto_threshold: int = DEFAULT_AUTO_THRESHOLD,
+    limit: int = DEFAULT_CANDIDATE_LIMIT,
+) -> Outcome:
+    """The outcome for one transaction: auto-apply, review (with candidates) or no match (with why)."""
+    evaluation = _evaluate(transaction, index)
+    candidates = evaluation.candidates
+    if not candidates:
+        reasons = evaluation.notes or ["no open invoice matches"]
+        return Outcome(transaction.id, "no_match", (), tuple(reasons))
+    confident = [candidate for candidate in candidates if candidate.score >= auto_threshold]
+    if len(confident) == 1:
+        reason = f"the only candidate scoring at least {auto_threshold} (score {confident[0].score})"
+        return Outcome(transaction.id, "auto", tuple(candidates[:limit]), (reason,))
+    if confident:
+        reason = f"{len(confident)} candidates score at least {auto_threshold}: ambiguous, pick one"
+    else:
+        reason = f"best score {candidates[0].score} is below the auto threshold {auto_threshold}"
+    return Outcome(transaction.id, "review", tuple(candidates[:limit]), (reason, *evaluation.notes))
+
+
+def reconcile_all(
+    transactions: Iterable[BankTransaction],
+    index: MatchIndex,
+    auto_threshold: int = DEFAULT_AUTO_THRESHOLD,
+) -> Plan:
+    """Decide every transaction, then make sure automatic allocations never exceed an invoice's open amount.
+
+    Transactions are settled in date order; one that would pay an invoice already paid earlier in the same plan
+    (a duplicate payment, say) goes to review instead.
+    """
+    batch = list(transactions)
+    outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
+    remaining: dict[str, Decimal] = {}
+    settled_by: dict[str, str] = {}
+    for position in sorted(range(len(batch)), key=lambda i: (batch[i].date, batch[i].id)):
+        outcome = outcomes[position]
+        chosen = outcome.chosen
+        if chosen is None:
+            continue
+        clash = next(
+            (
+                allocation
+                for allocation in chosen.allocations
+                if allocation.amount > remaining.get(allocation.invoice_id, index.invoices[allocation.invoice_id].open)
+            ),
+            None,
+        )
+        if clash is not None:
+            reason = (
+                f"invoice {clash.invoice_number or clash.invoice_id} is already settled by transaction "
+                f"{settled_by[clash.invoice_id]} earlier in this plan"
+            )
+            outcomes[position] = replace(outcome, status="review", reasons=(reason, *outcome.reasons))
+            continue
+        for allocation in chosen.allocations:
+            left = remaining.get(allocation.invoice_id, index.invoices[allocation.invoice_id].open)
+            remaining[allocation.invoice_id] = left - allocation.amount
+            settled_by[allocation.invoice_id] = outcome.transaction_id
+    return Plan(tuple(outcomes), auto_threshold)
+
+
+def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
+    evaluation = _Evaluation()
+    if transaction.ignored:
+        evaluation.notes.append("the transaction is marked as ignored")
+        return evaluation
+    if transaction.amount <= 0:
+        evaluation.notes.append("outgoing or zero amount: only money received is matched to sales invoices")
+        return evaluation
+    mpp = parse_mpp(transaction.title)
+    references, notes = find_references(transaction.title, mpp, index)
+    evaluation.notes.extend(notes)
+    payer = identify_payer(transaction, mpp, index)
+    if not payer.known:
+        evaluation.notes.append("payer not recognised: no NIP, bank account or counterparty tied to a client")
+    for invoice_id in sorted(_pool(transaction, index, references, payer, evaluation)):
+        candidate = score_single(transaction, index.invoices[invoice_id], references.get(invoice_id), payer, index)
+        if candidate is None:
+            invoice = index.invoices[invoice_id]
+            evaluation.notes.append(
+                f"invoice {invoice.number or invoice.id} is in {invoice.currency} and the payment in "
+                f"{transaction.currency}, with no conversion rate between them"
+            )
+        else:
+            evaluation.candidates.append(candidate)
+    evaluation.candidates.extend(_groups(transaction, index, references, payer, evaluation))
+    evaluation.candidates.sort(key=lambda candidate: _rank(candidate, index))
+    return evaluation
+
+
+def _pool(
+    transaction: BankTransaction,
+    index: MatchIndex,
+    references: dict[str, Reference],
+    payer: Payer,
+    evaluation: _Evaluation,
+) -> set[str]:
+    """Invoices worth scoring for this transaction, found by lookups only."""
+    amount, currency = transaction.amount, transaction.currency
+    pool = set(references)
+    for client_id in payer.clients:
+        pool.update(index.by_client_amount.get((client_id, currency, amount), ()))
+    same_amount = index.by_amount.get((currency, amount), [])
+    if len(same_amount) <= AMOUNT_POOL_LIMIT:
+        pool.update(same_amount)
+    elif not references and not payer.known:
+        evaluation.notes.append(
+            f"{len(same_amount)} open invoices share the amount {format_amount(amount, currency)}: "
+            "too many to tell apart without a reference or a recognised payer"
+        )
+    if currency == index.home_currency:
+        converted = index.fx_range(amount / (1 + FX_TOLERANCE), amount / (1 - FX_TOLERANCE))
+        if len(converted) <= AMOUNT_POOL_LIMIT:
+            pool.update(converted)
+        else:
+            pool.update(i for i in converted if index.invoices[i].client_id in payer.clients)
+    if not pool and not references:
+        evaluation.notes.append(f"no single open invoice for {format_amount(amount, currency)}")
+    return pool
+
+
+def _groups(
+    transaction: BankTransaction,
+    index: MatchIndex,
+    references: dict[str, Reference],
+    payer: Payer,
+    evaluation: _Evaluation,
+) -> list[Candidate]:
+    """Candidates that settle several invoices at once: those the title names, or a few of the payer's oldest."""
+    groups: list[Candidate] = []
+    amount, currency = transaction.amount, transaction.currency
+    named = [index.invoices[i] for i in sorted(references) if index.invoices[i].currency == currency]
+    if len(named) >= 2 and sum((invoice.open for invoice in named), Decimal(0)) == amount:
+        groups.append(score_group(transaction, sorted(named, key=_age), references, payer, index))
+    if groups or any(_settles_payer_exactly(candidate, index, payer) for candidate in evaluation.candidates):
+        return groups
+    for client_id in sorted(payer.clients):
+        pool: list[InvoiceView] = []
+        for invoice_id in index.by_client.get(client_id, [])[:SUBSET_SCAN_LIMIT]:
+            invoice = index.invoices[invoice_id]
+            if invoice.currency == currency and invoice.open <= amount:
+                pool.append(invoice)
+                if len(pool) == SUBSET_POOL_SIZE:
+                    break
+        found = find_exact_subset([invoice.open for invoice in pool], amount)
+        if found is not None:
+            groups.append(score_group(transaction, [pool[i] for i in found], references, payer, index))
+        elif pool:
+            evaluation.notes.append(
+                f"{index.client_label(client_id)} has open invoices in {currency}, but neither one of them nor "
+                f"a combination of up to {DEFAULT_MAX_ITEMS} of the {len(pool)} oldest equals "
+                f"{format_amount(amount, currency)}"
+            )
+        else:
+            evaluation.notes.append(
+                f"{index.client_label(client_id)} has no open invoice in {currency} "
+                f"up to {format_amount(amount, currency)}"
+            )
+    return groups
+
+
+def _settles_payer_exactly(candidate: Candidate, index: MatchIndex, payer: Payer) -> bool:
+    """True for a single invoice of the recognised payer that the payment settles to the grosz."""
+    allocation = candidate.allocations[0]
+    return (
+        len(candidate.allocations) == 1
+        and candidate.excess == 0
+        and allocation.remainder == 0
+        and index.invoices[allocation.invoice_id].client_id in payer.clients
+    )
+
+
+def _age(invoice: InvoiceView) -> tuple[date, str]:
+    return invoice.effective_due_date or date.max, invoice.id.zfill(20)
+
+
+def _rank(candidate: Candidate, index: MatchIndex) -> tuple[int, int, date, tuple[str, ...]]:
+    first = index.invoices[candidate.allocations[0].invoice_id]
+    return (
+        -candidate.score,
+        len(candidate.allocations),
+        _age(first)[0],
+        tuple(i.zfill(20) for i in candidate.invoice_ids),
+    )

@@ -1,0 +1,173 @@
+"""Lookup structures over open invoices, so each bank transaction is compared only with invoices it could pay.
+
+Every signal has its own hash lookup (invoice number, loose number, one-typo neighbourhood, exact open amount,
+buyer NIP, client bank account, counterparty link) or a sorted array (cross-currency amounts), which keeps
+reconciling n transactions against m invoices close to O(n + m) instead of O(n × m).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from ..identifiers import (
+    invoice_number_runs,
+    loose_key_of_runs,
+    normalize_iban,
+    normalize_invoice_number,
+)
+from ..money import exact_mul
+from ..records import DEFAULT_CURRENCY, ClientView, CounterpartyView, InvoiceView
+from .keys import party_tax_key
+
+# Shorter numbers ("12") would match stray digits in any title; typo tolerance needs even longer ones.
+MIN_TEXT_KEY_LENGTH = 4
+MIN_TYPO_KEY_LENGTH = 6
+
+
+def deletions(key: str) -> list[str]:
+    """Every string one character shorter than ``key`` (the deletion neighbourhood of edit distance 1)."""
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
+
+
+def _age_key(invoice: InvoiceView) -> tuple[date, date, str]:
+    due = invoice.effective_due_date or date.max
+    return due, invoice.issue_date or date.max, invoice.id.zfill(20)
+
+
+class MatchIndex:
+    """Open invoices indexed by every signal reconciliation uses. Build it once per batch with ``build``."""
+
+    def __init__(self, home_currency: str) -> None:
+        self.home_currency = home_currency
+        self.invoices: dict[str, InvoiceView] = {}
+        self.by_number: dict[str, list[str]] = defaultdict(list)
+        self.by_loose: dict[str, list[str]] = defaultdict(list)
+        self.closed_numbers: set[str] = set()
+        # deletion (or the key itself) -> normalised numbers it is one deletion away from
+        self.neighbourhood: dict[str, set[str]] = defaultdict(set)
+        self.key_length_range = (0, 0)
+        self.loose_length_max = 0
+        self.by_amount: dict[tuple[str, Decimal], list[str]] = defaultdict(list)
+        self.by_client: dict[str, list[str]] = defaultdict(list)
+        self.by_client_amount: dict[tuple[str, str, Decimal], list[str]] = defaultdict(list)
+        self.fx_equivalents: list[Decimal] = []
+        self.fx_ids: list[str] = []
+        self.clients_by_tax_key: dict[str, set[str]] = defaultdict(set)
+        self.clients_by_iban: dict[str, set[str]] = defaultdict(set)
+        self.client_by_counterparty: dict[str, str] = {}
+        self.client_names: dict[str, str] = {}
+        self.tax_key_by_invoice: dict[str, str] = {}
+
+    @classmethod
+    def build(
+        cls,
+        open_invoices: Iterable[InvoiceView],
+        clients: Iterable[ClientView] = (),
+        counterparties: Iterable[CounterpartyView] = (),
+        *,
+        home_currency: str = DEFAULT_CURRENCY,
+        closed_invoice_numbers: Iterable[str] = (),
+    ) -> MatchIndex:
+        """Index invoices that still have money open (drafts and settled ones are skipped).
+
+        ``closed_invoice_numbers`` (numbers of settled invoices, optional) stops a title that names a settled
+        invoice from being read as a typo of a neighbouring open one, which sequential numbering makes likely.
+        """
+        index = cls(home_currency.upper())
+        for client in clients:
+            index._add_client(client)
+        for counterparty in counterparties:
+            index._add_counterparty(counterparty)
+        for invoice in open_invoices:
+            if invoice.open > 0 and not invoice.is_draft:
+                index._add_invoice(invoice)
+        for client_id, ids in index.by_client.items():
+            index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
+        for number in closed_invoice_numbers:
+            key = normalize_invoice_number(number)
+            if key not in index.by_number:
+                index.closed_numbers.add(key)
+        index._finish_fx()
+        return index
+
+    def _add_client(self, client: ClientView) -> None:
+        if client.name:
+            self.client_names[client.id] = client.name
+        for value in (client.tin, client.vat_number):
+            key = party_tax_key(value, client.tin_country or client.country)
+            if key:
+                self.clients_by_tax_key[key].add(client.id)
+
+    def _add_counterparty(self, counterparty: CounterpartyView) -> None:
+        if not counterparty.client_id:
+            return
+        self.client_by_counterparty[counterparty.id] = counterparty.client_id
+        for account in counterparty.bank_accounts:
+            iban = normalize_iban(account)
+            if iban:
+                self.clients_by_iban[iban].add(counterparty.client_id)
+        for tin in counterparty.tins:
+            key = party_tax_key(tin)
+            if key:
+                self.clients_by_tax_key[key].add(counterparty.client_id)
+
+    def _add_invoice(self, invoice: InvoiceView) -> None:
+        self.invoices[invoice.id] = invoice
+        if invoice.number:
+            self._add_number(invoice)
+        self.by_amount[(invoice.currency, invoice.open)].append(invoice.id)
+        buyer_key = party_tax_key(invoice.buyer_tin, invoice.buyer_tin_country)
+        if buyer_key:
+            self.tax_key_by_invoice[invoice.id] = buyer_key
+            if invoice.client_id:
+                self.clients_by_tax_key[buyer_key].add(invoice.client_id)
+        if invoice.client_id:
+            self.by_client[invoice.client_id].append(invoice.id)
+            self.by_client_amount[(invoice.client_id, invoice.currency, invoice.open)].append(invoice.id)
+
+    def _add_number(self, invoice: InvoiceView) -> None:
+        assert invoice.number is not None
+        runs = invoice_number_runs(invoice.number)
+        key = "".join(runs)
+        if len(key) < MIN_TEXT_KEY_LENGTH or not any(ch.isdigit() for ch in key):
+            return
+        self.by_number[key].append(invoice.id)
+        loose = loose_key_of_runs(runs)
+        self.by_loose[loose].append(invoice.id)
+        low, high = self.key_length_range
+        self.key_length_range = (min(low, len(key)) if low else len(key), max(high, len(key)))
+        self.loose_length_max = max(self.loose_length_max, len(loose))
+        if len(key) >= MIN_TYPO_KEY_LENGTH:
+            self.neighbourhood[key].add(key)
+            for variant in deletions(key):
+                self.neighbourhood[variant].add(key)
+
+    def _finish_fx(self) -> None:
+        pairs = sorted(
+            (exact_mul(invoice.open, invoice.conversion_rate), invoice.id)
+            for invoice in self.invoices.values()
+            if invoice.currency != self.home_currency and invoice.conversion_rate and invoice.conversion_rate > 0
+        )
+        self.fx_equivalents = [equivalent for equivalent, _ in pairs]
+        self.fx_ids = [invoice_id for _, invoice_id in pairs]
+
+    def fx_range(self, low: Decimal, high: Decimal) -> list[str]:
+        """Ids of foreign-currency invoices whose home-currency equivalent lies in [low, high]."""
+        start = bisect.bisect_left(self.fx_equivalents, low)
+        end = bisect.bisect_right(self.fx_equivalents, high)
+        return self.fx_ids[start:end]
+
+    def typo_neighbours(self, key: str) -> set[str]:
+        """Indexed numbers that ``key`` might be a one-edit typo of (to be confirmed by an edit distance)."""
+        found = set(self.neighbourhood.get(key, ()))
+        for variant in deletions(key):
+            found |= self.neighbourhood.get(variant, set())
+        return found
+
+    def client_label(self, client_id: str) -> str:
+        name = self.client_names.get(client_id)
+        return f'client {client_id} "{name}"' if name else f"client {client_id}"

@@ -1,0 +1,113 @@
+"""Finding invoice numbers in transfer titles: the MPP ``/INV/`` field, numbers written anywhere in free text,
+with any separators, case, extra leading zeros, or one mistyped character.
+
+A title is split into letter and digit runs; every window of consecutive runs is a possible invoice number and is
+looked up in the index by hash, so the cost depends on the title's length, not on how many invoices are open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from ..identifiers import RUN_PATTERN, invoice_number_runs, loose_key_of_runs
+from ..mpp import MppTitle
+from .index import MIN_TEXT_KEY_LENGTH, MIN_TYPO_KEY_LENGTH, MatchIndex
+
+EXACT_POINTS = 100
+LOOSE_POINTS = 90
+TYPO_POINTS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An invoice the title points at, how firmly (points) and why."""
+
+    invoice_id: str
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    text: str
+    key: str
+    loose: str
+
+
+def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tuple[dict[str, Reference], list[str]]:
+    """Invoices referenced by a transfer title, keyed by invoice id, and notes about references that led nowhere.
+
+    Exact and loose hits come first; the typo lookup runs only when the title names no open invoice exactly,
+    so an exact number is never out-voted by its sequential neighbours.
+    """
+    found: dict[str, Reference] = {}
+    notes: list[str] = []
+    sources: list[tuple[str, list[_Window]]] = []
+    if mpp and mpp.invoice_number:
+        runs = invoice_number_runs(mpp.invoice_number)
+        whole = _Window(mpp.invoice_number, "".join(runs), loose_key_of_runs(runs))
+        sources.append(("split-payment /INV/", [whole]))
+    free_text = (mpp.text or "") if mpp else title
+    if free_text:
+        sources.append(("title", list(_windows(free_text, index))))
+    closed: list[str] = []
+    for origin, windows in sources:
+        for window in windows:
+            for invoice_id in index.by_number.get(window.key, ()):
+                _keep(found, Reference(invoice_id, EXACT_POINTS, f'{origin} names invoice "{window.text}"'))
+            for invoice_id in index.by_loose.get(window.loose, ()):
+                reason = f'{origin} names "{window.text}", the invoice number apart from leading zeros'
+                _keep(found, Reference(invoice_id, LOOSE_POINTS, reason))
+            if window.key in index.closed_numbers:
+                closed.append(window.text)
+    if closed:
+        notes.append(f"the title names {', '.join(sorted(set(closed)))}, which is no longer open")
+    if found or closed:
+        return found, notes
+    for origin, windows in sources:
+        for window in windows:
+            if len(window.key) < MIN_TYPO_KEY_LENGTH:
+                continue
+            for number_key in index.typo_neighbours(window.key):
+                if number_key != window.key and OSA.distance(number_key, window.key, score_cutoff=1) <= 1:
+                    for invoice_id in index.by_number[number_key]:
+                        number = index.invoices[invoice_id].number
+                        reason = f'{origin} has "{window.text}", one character away from invoice {number}'
+                        _keep(found, Reference(invoice_id, TYPO_POINTS, reason))
+    if not found and sources:
+        notes.append("no invoice number or split-payment reference to an open invoice found in the title")
+    return found, notes
+
+
+def _keep(found: dict[str, Reference], reference: Reference) -> None:
+    current = found.get(reference.invoice_id)
+    if current is None or reference.points > current.points:
+        found[reference.invoice_id] = reference
+
+
+def _windows(text: str, index: MatchIndex) -> list[_Window]:
+    """Windows of consecutive runs that contain a digit and are as long as some indexed number could be."""
+    folded = text.casefold()
+    # Show the title's own spelling in reasons when casefolding kept character positions (nearly always).
+    shown = text if len(folded) == len(text) else folded
+    matches = list(RUN_PATTERN.finditer(folded))
+    runs = [match.group() for match in matches]
+    shortest, longest = index.key_length_range
+    if not longest:
+        return []
+    windows: list[_Window] = []
+    for start in range(len(runs)):
+        key = ""
+        has_digit = False
+        for end in range(start, len(runs)):
+            key += runs[end]
+            has_digit = has_digit or runs[end][0].isdigit()
+            loose = loose_key_of_runs(runs[start : end + 1])
+            # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
+            if len(key) > longest + 1 and len(loose) > index.loose_length_max:
+                break
+            if has_digit and len(key) >= max(MIN_TEXT_KEY_LENGTH, shortest - 1):
+                windows.append(_Window(shown[matches[start].start() : matches[end].end()], key, loose))
+    return windows

@@ -1,0 +1,307 @@
+"""Frozen views of Flowtly API records that the finance logic works on.
+
+Adapters read invoices (with embedded rows, applied payments and KSeF state), bank transactions,
+counterparties and clients from API JSON in any of its shapes. Unknown fields are ignored, missing optional ones
+become None, and a required field that cannot be used raises a ValueError naming the record and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .identifiers import compact_iban, normalize_iban
+from .money import ZERO, exact_sum
+from .vat import RowAmounts, row_amounts, vat_rate_percent
+from .wire import FieldReader, Record, embedded, iri_id, record_id
+
+DEFAULT_CURRENCY = "PLN"
+
+
+def _currency(reader: FieldReader, default_currency: str) -> str:
+    # Clients give the currency as an IRI (/api/currencies/PLN); invoices and transactions as the ISO code.
+    code = iri_id(reader.data.get("currency"))
+    return (code or default_currency).upper()
+
+
+def _embedded_list(value: object) -> tuple[list[Record], int]:
+    """Embedded objects of a to-many relation, and how many entries were bare IRIs (content unknown)."""
+    if not isinstance(value, list):
+        return [], 0
+    objects = [item for item in value if isinstance(item, Mapping)]
+    return objects, len(value) - len(objects)
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    """One invoice row; ``amounts`` is None when quantity, price or VAT rate is missing or unknown."""
+
+    id: str | None
+    product_name: str | None
+    quantity: Decimal | None
+    unit: str | None
+    vat_rate: str | None
+    net_price: Decimal | None
+    net_discount: Decimal
+    amounts: RowAmounts | None
+
+    @classmethod
+    def from_api(cls, data: Record, currency: str = DEFAULT_CURRENCY) -> RowView:
+        reader = FieldReader(data, "invoice row")
+        quantity = reader.amount("quantity")
+        net_price = reader.amount("netPrice")
+        discount = reader.amount("netDiscountAmount") or ZERO
+        vat_rate = reader.text("vatRate")
+        rate = vat_rate_percent(vat_rate)
+        amounts = None
+        if quantity is not None and net_price is not None and rate is not None:
+            amounts = row_amounts(quantity, net_price, rate, discount, currency)
+        return cls(
+            id=record_id(data),
+            product_name=reader.text("productName"),
+            quantity=quantity,
+            unit=reader.text("unit"),
+            vat_rate=vat_rate,
+            net_price=net_price,
+            net_discount=discount,
+            amounts=amounts,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPayment:
+    """A payment applied to an invoice (an invoice transaction), in the invoice's currency."""
+
+    id: str | None
+    invoice_id: str | None
+    transaction_id: str | None
+    amount: Decimal
+    date: date | None
+
+    @classmethod
+    def from_api(cls, data: Record, invoice_id: str | None = None) -> AppliedPayment:
+        reader = FieldReader(data, "invoice transaction")
+        return cls(
+            id=iri_id(data),
+            invoice_id=reader.relation("invoice") or invoice_id,
+            transaction_id=reader.relation("transaction"),
+            # The schema allows a null amount; such an entry has moved no money.
+            amount=reader.amount("amount") or ZERO,
+            date=reader.day("date", "createdAt"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceView:
+    """An invoice with what it is owed: ``paid`` sums the applied payments, ``open`` = gross − paid."""
+
+    id: str
+    number: str | None
+    type: str | None
+    client_id: str | None
+    currency: str
+    conversion_rate: Decimal | None
+    issue_date: date | None
+    sale_date: date | None
+    due_date: date | None
+    net: Decimal | None
+    gross: Decimal
+    paid: Decimal
+    open: Decimal
+    status: str | None
+    ksef_number: str | None
+    ksef_status: str | None
+    ksef_status_code: int | None
+    buyer_tin: str | None
+    buyer_tin_type: str | None
+    buyer_tin_country: str | None
+    parent_id: str | None
+    rows: tuple[RowView, ...]
+    payments: tuple[AppliedPayment, ...]
+    # Applied payments that came as bare IRIs: their amounts are unknown, so ``paid`` leaves them out.
+    unresolved_payments: int
+
+    @property
+    def is_draft(self) -> bool:
+        return (self.status or "").casefold() == "draft"
+
+    @property
+    def effective_due_date(self) -> date | None:
+        """The due date, or the issue date for an invoice due on receipt."""
+        return self.due_date or self.issue_date
+
+    @classmethod
+    def from_api(cls, data: Record, *, default_currency: str = DEFAULT_CURRENCY) -> InvoiceView:
+        """Read an invoice; ``default_currency`` stands in when the record leaves ``currency`` null."""
+        reader = FieldReader(data, "invoice")
+        invoice_id = reader.required_id()
+        currency = _currency(reader, default_currency)
+        row_data, _ = _embedded_list(data.get("invoiceRows"))
+        rows = tuple(RowView.from_api(row, currency) for row in row_data)
+        payment_data, unresolved = _embedded_list(data.get("invoiceTransactions"))
+        payments = tuple(AppliedPayment.from_api(item, invoice_id) for item in payment_data)
+        gross = reader.amount("amount")
+        net = reader.amount("amountNet")
+        computable = bool(rows) and all(row.amounts is not None for row in rows)
+        if gross is None:
+            if not computable:
+                raise reader.error("amount", "is missing and the rows do not give the gross total")
+            gross = exact_sum(row.amounts.gross for row in rows if row.amounts)
+        if net is None and computable:
+            net = exact_sum(row.amounts.net for row in rows if row.amounts)
+        paid = exact_sum(payment.amount for payment in payments)
+        e_invoicing = embedded(data.get("eInvoicing")) or {}
+        ksef = FieldReader(e_invoicing, "e-invoicing")
+        return cls(
+            id=invoice_id,
+            number=reader.text("name", "number"),
+            type=reader.text("type"),
+            client_id=reader.relation("client"),
+            currency=currency,
+            conversion_rate=reader.amount("conversionRate"),
+            issue_date=reader.day("issueDate"),
+            sale_date=reader.day("saleDate"),
+            due_date=reader.day("dueDate"),
+            net=net,
+            gross=gross,
+            paid=paid,
+            open=gross - paid,
+            status=reader.text("status"),
+            ksef_number=ksef.text("einvoicingNumber", "ksefNumber") or reader.text("ksefNumber"),
+            ksef_status=ksef.text("status"),
+            ksef_status_code=ksef.integer("statusCode"),
+            buyer_tin=reader.text("tin"),
+            buyer_tin_type=reader.text("tinType"),
+            buyer_tin_country=reader.text("tinCountry"),
+            parent_id=reader.relation("parent"),
+            rows=rows,
+            payments=payments,
+            unresolved_payments=unresolved,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BankTransaction:
+    """A bank statement line; ``amount`` is positive for money received."""
+
+    id: str
+    amount: Decimal
+    currency: str
+    date: date
+    title: str
+    counterparty_id: str | None
+    counterparty_name: str | None
+    counterparty_account: str | None
+    counterparty_tin: str | None
+    bank_account: str | None
+    ignored: bool
+
+    @classmethod
+    def from_api(cls, data: Record, *, default_currency: str = DEFAULT_CURRENCY) -> BankTransaction:
+        """Read a bank line; the booking date is ``execDate``, falling back to ``orderDate`` and ``relatedDate``."""
+        reader = FieldReader(data, "transaction")
+        counterparty = FieldReader(embedded(data.get("counterparty")) or {}, "counterparty")
+        account = reader.text("counterpartyAccount")
+        return cls(
+            id=reader.required_id(),
+            amount=reader.required_amount("amount"),
+            currency=_currency(reader, default_currency),
+            date=reader.required_day("execDate", "orderDate", "relatedDate", "date"),
+            title=reader.text("description", "title") or "",
+            counterparty_id=reader.relation("counterparty"),
+            counterparty_name=reader.text("counterpartyName") or counterparty.text("displayName", "name"),
+            counterparty_account=(normalize_iban(account) or compact_iban(account)) if account else None,
+            counterparty_tin=counterparty.text("tin", "clientTin", "supplierTin"),
+            bank_account=reader.text("bankAccount"),
+            ignored=bool(reader.integer("ignored") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CounterpartyView:
+    """A counterparty (a supplier or client as seen on bank statements)."""
+
+    id: str
+    display_name: str | None
+    type: str | None
+    tin: str | None
+    supplier_tin: str | None
+    client_tin: str | None
+    client_id: str | None
+    supplier_id: str | None
+    bank_accounts: tuple[str, ...]
+    transactions_count: int | None
+    corporate_website_url: str | None
+    logo_url: str | None
+    default_project: str | None
+
+    @property
+    def tins(self) -> tuple[str, ...]:
+        """Every tax identifier the record carries, in the order tin, clientTin, supplierTin."""
+        return tuple(tin for tin in (self.tin, self.client_tin, self.supplier_tin) if tin)
+
+    @classmethod
+    def from_api(cls, data: Record) -> CounterpartyView:
+        reader = FieldReader(data, "counterparty")
+        accounts = data.get("bankAccounts")
+        return cls(
+            id=reader.required_id(),
+            display_name=reader.text("displayName", "name"),
+            type=reader.text("type"),
+            tin=reader.text("tin"),
+            supplier_tin=reader.text("supplierTin"),
+            client_tin=reader.text("clientTin"),
+            client_id=reader.relation("client"),
+            supplier_id=reader.relation("supplier"),
+            bank_accounts=tuple(_account_texts(accounts if isinstance(accounts, list) else [])),
+            transactions_count=reader.integer("transactionsCount"),
+            corporate_website_url=reader.text("corporateWebsiteUrl"),
+            logo_url=reader.text("logoUrl"),
+            default_project=reader.relation("defaultProject"),
+        )
+
+
+def _account_texts(accounts: Iterable[object]) -> Iterable[str]:
+    # Bank accounts are documented as strings; tolerate objects carrying the number under a common key.
+    for account in accounts:
+        if isinstance(account, str) and account.strip():
+            yield account.strip()
+        elif isinstance(account, Mapping):
+            number = account.get("iban") or account.get("number") or account.get("accountNumber")
+            if isinstance(number, str) and number.strip():
+                yield number.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ClientView:
+    """A client (a buyer on our sales invoices)."""
+
+    id: str
+    name: str | None
+    status: str | None
+    country: str | None
+    currency: str | None
+    tin_type: str | None
+    tin_country: str | None
+    tin: str | None
+    vat_number: str | None
+    due_days: int | None
+
+    @classmethod
+    def from_api(cls, data: Record) -> ClientView:
+        reader = FieldReader(data, "client")
+        currency = iri_id(data.get("currency"))
+        return cls(
+            id=reader.required_id(),
+            name=reader.text("name"),
+            status=reader.text("status"),
+            country=reader.text("country"),
+            currency=currency.upper() if currency else None,
+            tin_type=reader.text("tinType"),
+            tin_country=reader.text("tinCountry"),
+            tin=reader.text("tin"),
+            vat_number=reader.text("vatNumber"),
+            due_days=reader.integer("dueDays"),
+        )
