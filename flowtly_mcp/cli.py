@@ -1,0 +1,170 @@
+"""Command line: `flowtly-mcp` serves MCP (stdio or HTTP); `sandbox`, `tools` and `call` are helpers for people."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flowtly_mcp import __version__
+from flowtly_mcp.config import ConfigError, ServerSettings, parse_confirm, parse_toolsets
+
+SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flowtly-mcp", description="MCP server for the Flowtly finance API.")
+    parser.add_argument("--version", action="version", version=f"flowtly-mcp {__version__}")
+    parser.add_argument("--sandbox", action="store_true", help="serve against the embedded sandbox (no account)")
+    parser.add_argument("--sandbox-db", type=Path, help="sandbox database file (default: in the user data dir)")
+    parser.add_argument("--toolsets", help="comma list of toolsets, 'default' or 'all' (FLOWTLY_TOOLSETS)")
+    parser.add_argument("--read-only", action="store_true", default=None, help="list only read tools")
+    parser.add_argument("--confirm", help="auto | elicit | token | off (FLOWTLY_CONFIRM)")
+    parser.add_argument("--audit-log", type=Path, help="append every write as a JSON line here")
+    parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--log-level", default="WARNING")
+    commands = parser.add_subparsers(dest="command")
+
+    sandbox = commands.add_parser("sandbox", help="serve the sandbox API alone over HTTP")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--token", default=SANDBOX_TOKEN)
+    sandbox.add_argument("--db", type=Path, help="database file (default: in the user data dir)")
+    sandbox.add_argument("--reset", action="store_true", help="delete the database and reseed, then exit")
+
+    commands.add_parser("tools", help="list the tools the server would expose")
+    call = commands.add_parser("call", help="call one tool through an in-memory MCP client and print the result")
+    call.add_argument("tool")
+    call.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments")
+    return parser
+
+
+def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> ServerSettings:
+    import os
+
+    env = dict(os.environ if environ is None else environ)
+    if args.sandbox:
+        env["FLOWTLY_BASE_URL"] = SANDBOX_BASE_URL
+        env["FLOWTLY_API_TOKEN"] = SANDBOX_TOKEN
+        env.pop("FLOWTLY_USERNAME", None)
+        env.pop("FLOWTLY_PASSWORD", None)
+    settings = ServerSettings.from_env(env)
+    overrides: dict[str, Any] = {"sandbox": bool(args.sandbox)}
+    if args.toolsets:
+        overrides["toolsets"] = parse_toolsets("--toolsets", args.toolsets)
+    if args.read_only:
+        overrides["read_only"] = True
+    if args.confirm:
+        overrides["confirm"] = parse_confirm("--confirm", args.confirm)
+    if args.audit_log:
+        overrides["audit_log"] = args.audit_log
+    return settings.model_copy(update=overrides)
+
+
+def _sandbox_transport(db: Path | None) -> Any:
+    import httpx2
+
+    from flowtly_mcp.sandbox import Sandbox, SandboxConfig, default_db_path
+
+    sandbox = Sandbox(SandboxConfig(token=SANDBOX_TOKEN, db_path=db or default_db_path()))
+    return httpx2.ASGITransport(app=sandbox.app)
+
+
+def _build(args: argparse.Namespace) -> Any:
+    from flowtly_mcp.server import build_server
+
+    settings = settings_from(args)
+    transport = _sandbox_transport(args.sandbox_db) if args.sandbox else None
+    if not args.sandbox:
+        settings.api.check_auth()
+    return build_server(settings, transport=transport)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # stdout carries the MCP protocol over stdio: logs go to stderr.
+    logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "sandbox":
+            return _run_sandbox(args)
+        if args.command == "tools":
+            return _list_tools(args)
+        if args.command == "call":
+            return _call(args)
+        server = _build(args)
+        if args.transport == "http":
+            server.run("streamable-http", host=args.host, port=args.port, stateless_http=True)
+        else:
+            server.run()
+        return 0
+    except ConfigError as exc:
+        print(f"flowtly-mcp: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from flowtly_mcp.api import errors
+
+        if isinstance(exc, errors.ConfigurationError):
+            print(f"flowtly-mcp: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _run_sandbox(args: argparse.Namespace) -> int:
+    from flowtly_mcp.sandbox import default_db_path, reset_database, serve_sandbox
+
+    db = args.db or default_db_path()
+    if args.reset:
+        reset_database(db)
+        print(f"sandbox database reset: {db}", file=sys.stderr)
+        return 0
+    print(f"sandbox on http://{args.host}:{args.port} (token {args.token}, db {db})", file=sys.stderr)
+    serve_sandbox(port=args.port, host=args.host, token=args.token, db_path=db)
+    return 0
+
+
+def _list_tools(args: argparse.Namespace) -> int:
+    import anyio
+
+    from mcp import Client
+
+    server = _build(args)
+
+    async def run() -> None:
+        async with Client(server) as client:
+            for tool in (await client.list_tools()).tools:
+                print(f"{tool.name:40} {tool.description}")
+
+    anyio.run(run)
+    return 0
+
+
+def _call(args: argparse.Namespace) -> int:
+    import anyio
+
+    from mcp import Client
+
+    try:
+        arguments = json.loads(args.arguments)
+    except json.JSONDecodeError as exc:
+        print(f"flowtly-mcp: arguments must be a JSON object: {exc}", file=sys.stderr)
+        return 2
+    server = _build(args)
+    outcome: dict[str, Any] = {}
+
+    async def run() -> None:
+        async with Client(server) as client:
+            result = await client.call_tool(args.tool, arguments)
+            outcome["error"] = result.is_error
+            payload = result.structured_content
+            text = json.dumps(payload, indent=2, ensure_ascii=False) if payload is not None else None
+            print(text or "\n".join(getattr(c, "text", "") for c in result.content))
+
+    anyio.run(run)
+    return 1 if outcome.get("error") else 0

@@ -1,0 +1,73 @@
+"""Shared field types: references, money, dates, and the markers the tools read to build API bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, get_args, get_origin
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field as a reference to a resource family: the body gets the IRI, the caller may pass id/IRI/URL."""
+
+    family: str
+
+
+def _as_text(value: Any) -> Any:
+    # Models pass ids as numbers as often as strings; both mean the same reference.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+_REF_SCHEMA = {"type": ["string", "integer"], "description": "id, IRI or URL"}
+RefText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=500), WithJsonSchema(_REF_SCHEMA)]
+
+ClientRef = Annotated[RefText, RefTo("clients")]
+InvoiceRef = Annotated[RefText, RefTo("invoices")]
+InvoiceRowRef = Annotated[RefText, RefTo("invoice-rows")]
+TransactionRef = Annotated[RefText, RefTo("transactions")]
+CounterpartyRef = Annotated[RefText, RefTo("counterparties")]
+ProjectRef = Annotated[RefText, RefTo("projects")]
+EmployeeRef = Annotated[RefText, RefTo("employees")]
+BudgetRef = Annotated[RefText, RefTo("budgets")]
+BudgetGroupRef = Annotated[RefText, RefTo("budget-groups")]
+PaymentMethodRef = Annotated[RefText, RefTo("payment-methods")]
+TransactionAttachmentRef = Annotated[RefText, RefTo("transaction-attachments")]
+OrganizationRef = Annotated[RefText, RefTo("organizations")]
+
+
+_MONEY_SCHEMA = {"type": ["string", "number"]}
+Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_places=4), WithJsonSchema(_MONEY_SCHEMA)]
+MinorUnits = Annotated[int, Field(description="Integer amount in minor units (grosze/cents): 125000 = 1,250.00")]
+
+
+class InputModel(BaseModel):
+    """Base of every tool input: unknown arguments are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _ref_family(annotation: Any) -> str | None:
+    if get_origin(annotation) is Annotated:
+        for meta in get_args(annotation)[1:]:
+            if isinstance(meta, RefTo):
+                return meta.family
+    for arg in get_args(annotation):
+        if (family := _ref_family(arg)) is not None:
+            return family
+    return None
+
+
+def ref_fields(model: type[BaseModel]) -> dict[str, str]:
+    """Field name → referenced family, for every field holding references (alone, optional or in a list)."""
+    out: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        family = next((m.family for m in info.metadata if isinstance(m, RefTo)), None)
+        family = family or _ref_family(info.annotation)
+        if family is not None:
+            out[name] = family
+    return out

@@ -1,0 +1,228 @@
+"""Plain list/get/create/update/delete tools, produced from the family declarations and the endpoint inventory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+from flowtly_mcp.api import refs
+from flowtly_mcp.models.common import InputModel, RefText, ref_fields
+from flowtly_mcp.models.filters import Q
+from flowtly_mcp.tools.bodies import body_of
+from flowtly_mcp.tools.errors import ToolInputError
+from flowtly_mcp.tools.families import FAMILIES, Family
+from flowtly_mcp.tools.inventory import endpoints
+from flowtly_mcp.tools.params import ListControls, ReadControls
+from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
+from flowtly_mcp.tools.results import DeleteResult, ItemResult, ListResult
+from flowtly_mcp.tools.runtime import Invocation
+from flowtly_mcp.tools.shaping import compact_record, shape
+
+
+def _merge(name: str, *models: type[BaseModel], **extra: Any) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for model in models:
+        for field_name, info in model.model_fields.items():
+            fields[field_name] = (info.annotation, info)
+    fields.update(extra)
+    return create_model(name, __base__=InputModel, **fields)
+
+
+def _id_field(family: Family) -> Any:
+    return (RefText, Field(description=f"{family.label.capitalize()} id, IRI or URL"))
+
+
+def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]:
+    """API Platform query parameters for the filter fields that were given."""
+    families = ref_fields(filters)
+    params: list[tuple[str, str]] = []
+    for name, info in filters.model_fields.items():
+        value = getattr(args, name, None)
+        marker = next((m for m in info.metadata if isinstance(m, Q)), None)
+        if value is None or marker is None:
+            continue
+        if marker.sort:
+            field = str(value).lstrip("-")
+            params.append((f"{marker.key}[{field}]", "desc" if str(value).startswith("-") else "asc"))
+        elif name in families:
+            try:
+                params.append((marker.key, refs.iri(families[name], value)))
+            except ValueError as exc:
+                raise ToolInputError(f"{name}: {exc}") from None
+        elif isinstance(value, list):
+            params.extend((marker.key, str(v)) for v in value)
+        elif isinstance(value, bool):
+            params.append((marker.key, "true" if value else "false"))
+        elif isinstance(value, dt.date | Decimal | int | str):
+            params.append((marker.key, value.isoformat() if isinstance(value, dt.date) else str(value)))
+    return params
+
+
+def fingerprint(record: Any) -> str:
+    """A digest of a record's state: a confirmation only holds while the record is unchanged."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _list_spec(family: Family, operation: str, path: str) -> ToolSpec:
+    model = _merge(f"List{family.plural.title().replace('_', '')}Input", family.filters, ListControls)
+
+    async def handler(inv: Invocation, args: Any) -> ListResult:
+        page = await inv.api.list_slice(path, query_of(family.filters, args), limit=args.limit, cursor=args.cursor)
+        items = [
+            shape(r, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive)
+            for r in page.items
+        ]
+        return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+
+    return ToolSpec(
+        name=f"list_{family.plural}",
+        title=f"List {family.label}s",
+        description=f"List {family.label}s, filtered, paginated.",
+        toolset=family.toolset,
+        risk=Risk.READ,
+        operations=(operation,),
+        input_model=model,
+        output_model=ListResult,
+        handler=handler,
+    )
+
+
+def _get_spec(family: Family, operation: str) -> ToolSpec:
+    model = _merge(f"Get{family.singular.title()}Input", ReadControls, id=_id_field(family))
+
+    async def handler(inv: Invocation, args: Any) -> ItemResult:
+        record = await inv.api.get(refs.item_path(family.path, _ref(args.id, family)))
+        return ItemResult(
+            item=shape(record, view=args.view, fields=args.fields, compact_fields=None, derive=family.derive)
+        )
+
+    return ToolSpec(
+        name=f"get_{family.singular}",
+        title=f"Get {family.label}",
+        description=f"Get one {family.label}.",
+        toolset=family.toolset,
+        risk=Risk.READ,
+        operations=(operation,),
+        input_model=model,
+        output_model=ItemResult,
+        handler=handler,
+    )
+
+
+def _ref(value: str, family: Family) -> str:
+    try:
+        return refs.parse_ref(value, family.path)
+    except ValueError as exc:
+        raise ToolInputError(f"id: {exc}") from None
+
+
+def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
+    assert family.create is not None
+
+    async def handler(inv: Invocation, args: Any) -> ItemResult:
+        record = await inv.api.create(path, body_of(args), family=family.path)
+        return ItemResult(item=shape(record, view="compact", fields=None, compact_fields=None, derive=family.derive))
+
+    return ToolSpec(
+        name=f"create_{family.singular}",
+        title=f"Create {family.label}",
+        description=f"Create a {family.label}. Not idempotent: check before retrying.",
+        toolset=family.toolset,
+        risk=Risk.WRITE,
+        operations=(operation,),
+        input_model=family.create,
+        output_model=ItemResult,
+        handler=handler,
+        idempotent=False,
+    )
+
+
+def _update_spec(family: Family, operation: str) -> ToolSpec:
+    assert family.update is not None
+    model = _merge(f"Update{family.singular.title()}Input", family.update, id=_id_field(family))
+    model_fields = frozenset(family.update.model_fields)
+
+    async def handler(inv: Invocation, args: Any) -> ItemResult:
+        changes = body_of(args, only_set=True, exclude=frozenset({"id"}))
+        changes = {k: v for k, v in changes.items() if k in model_fields}
+        if not changes:
+            raise ToolInputError(f"Nothing to change: give at least one of {', '.join(sorted(model_fields))}.")
+        record = await inv.api.patch(refs.item_path(family.path, _ref(args.id, family)), changes, family=family.path)
+        return ItemResult(item=shape(record, view="compact", fields=None, compact_fields=None, derive=family.derive))
+
+    return ToolSpec(
+        name=f"update_{family.singular}",
+        title=f"Update {family.label}",
+        description=f"Change fields of a {family.label}; only those given (null clears).",
+        toolset=family.toolset,
+        risk=Risk.WRITE,
+        operations=(operation,),
+        input_model=model,
+        output_model=ItemResult,
+        handler=handler,
+        idempotent=True,
+        nullable_inputs=True,
+    )
+
+
+def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
+    model = _merge(f"Delete{family.singular.title()}Input", id=_id_field(family))
+
+    async def preview(inv: Invocation, args: Any) -> Preview:
+        record_id = _ref(args.id, family)
+        if has_get:
+            record = await inv.api.get(refs.item_path(family.path, record_id))
+            details = compact_record(record, keep=family.compact)
+            details.update({k: v for k, v in (family.derive(record) if family.derive else {}).items() if v})
+        else:
+            record, details = {"id": record_id}, {}
+        return Preview(
+            action=f"Delete {family.label}",
+            target=refs.iri(family.path, record_id),
+            details=json.loads(json.dumps(details, default=str)),
+            warnings=["This cannot be undone."],
+            fingerprint=fingerprint(record),
+        )
+
+    async def handler(inv: Invocation, args: Any) -> DeleteResult:
+        record_id = _ref(args.id, family)
+        await inv.api.delete(refs.item_path(family.path, record_id))
+        return DeleteResult(deleted=refs.iri(family.path, record_id))
+
+    return ToolSpec(
+        name=f"delete_{family.singular}",
+        title=f"Delete {family.label}",
+        description=f"Delete a {family.label} (asks for confirmation).",
+        toolset=family.toolset,
+        risk=Risk.DESTRUCTIVE,
+        operations=(operation,),
+        input_model=model,
+        output_model=DeleteResult,
+        handler=handler,
+        preview=preview,
+        idempotent=True,
+    )
+
+
+def crud_specs() -> Iterator[ToolSpec]:
+    """One tool per plain documented operation of each family."""
+    by_op = {e.operation: e for e in endpoints()}
+    for family in FAMILIES:
+        collection, item = f"/{family.path}", f"/{family.path}/{{id}}"
+        list_op, get_op = f"GET {collection}", f"GET {item}"
+        if list_op in by_op:
+            yield _list_spec(family, list_op, collection)
+        if get_op in by_op:
+            yield _get_spec(family, get_op)
+        if f"POST {collection}" in by_op and family.create is not None:
+            yield _create_spec(family, f"POST {collection}", collection)
+        if f"PATCH {item}" in by_op and family.update is not None:
+            yield _update_spec(family, f"PATCH {item}")
+        if f"DELETE {item}" in by_op:
+            yield _delete_spec(family, f"DELETE {item}", has_get=get_op in by_op)
