@@ -23,7 +23,7 @@ from .errors import UnreadableResponse
 from .models import Download, Page, Slice
 from .paging import PaginationStuck, Position, take_slice, walk_pages
 from .paths import family_of
-from .query import QueryPairs, encode_params, without
+from .query import Params, QueryPairs, encode_params, without
 from .redact import safe_target
 from .refs import Ref, item_path
 from .requester import Clock, Requester, Sleep
@@ -36,7 +36,6 @@ ANY_TYPE = "*/*"
 PAGE_PARAM = "page"
 PAGE_SIZE_PARAM = "itemsPerPage"
 
-Params = Mapping[str, Any]
 Progress = Callable[[int, int | None], Awaitable[None] | None]
 
 

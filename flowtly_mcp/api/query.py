@@ -16,12 +16,23 @@ from .jsoncodec import decimal_digits
 QueryPairs = list[tuple[str, str]]
 
 
-def encode_params(params: Mapping[str, Any] | None) -> QueryPairs:
-    """Flatten filter parameters into query pairs; None values are left out."""
-    pairs: QueryPairs = []
-    for key, value in (params or {}).items():
-        _add(pairs, str(key), value)
-    return pairs
+Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
+
+
+def encode_params(params: Params | None) -> QueryPairs:
+    """Flatten filter parameters into query pairs; None values are left out.
+
+    A mapping is expanded in API Platform's bracket notation; a sequence of pairs is taken as already spelled out
+    (repeat a key to send several values).
+    """
+    if params is None:
+        return []
+    if isinstance(params, Mapping):
+        pairs: QueryPairs = []
+        for key, value in params.items():
+            _add(pairs, str(key), value)
+        return pairs
+    return [(str(key), scalar(value)) for key, value in params if value is not None]
 
 
 def _add(pairs: QueryPairs, key: str, value: Any) -> None:
