@@ -12,6 +12,8 @@ from mcp.server.mcpserver import MCPServer
 from flowtly_mcp import __version__
 from flowtly_mcp.api import FlowtlyClient
 from flowtly_mcp.config import ConfirmPolicy, ServerSettings
+from flowtly_mcp.prompts import register_prompts
+from flowtly_mcp.resources import register_resources
 from flowtly_mcp.tools.all import registry
 from flowtly_mcp.tools.audit import AuditLog
 from flowtly_mcp.tools.binding import build_tool
@@ -56,7 +58,7 @@ def build_server(
         async with FlowtlyClient(settings.api, transport=transport) as api:
             yield AppState(settings=settings, api=api, registry=reg, guard=guard, audit=AuditLog(settings.audit_log))
 
-    return MCPServer(
+    server = MCPServer(
         "flowtly-mcp",
         title="Flowtly",
         version=__version__,
@@ -64,3 +66,6 @@ def build_server(
         lifespan=lifespan,
         tools=tools,
     )
+    register_prompts(server)
+    register_resources(server)
+    return server

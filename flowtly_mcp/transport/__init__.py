@@ -1,0 +1,1 @@
+"""Transports beyond stdio: streamable HTTP with authentication and DNS-rebinding protection."""
