@@ -131,7 +131,6 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 
 def _list_tools(args: argparse.Namespace) -> int:
     import anyio
-
     from mcp import Client
 
     server = _build(args)
@@ -147,7 +146,6 @@ def _list_tools(args: argparse.Namespace) -> int:
 
 def _call(args: argparse.Namespace) -> int:
     import anyio
-
     from mcp import Client
 
     try:

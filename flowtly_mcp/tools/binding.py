@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -131,14 +132,14 @@ async def run_call(
                 decision = Decision(approved=data.confirm, via="elicitation")
                 if not data.confirm:
                     record("declined", "the user answered no")
-                    return _text_result(_outcome(spec, "declined", message="Declined by the user; nothing was done."))
+                    return _text_result(_outcome("declined", message="Declined by the user; nothing was done."))
                 record("confirmed", "elicitation")
         elif isinstance(approval, Decision):
             decision = approval
         else:  # declined or cancelled elicitation
             action = getattr(approval, "action", "cancel")
             record("declined", f"elicitation {action}")
-            return _text_result(_outcome(spec, "declined", message=f"The user chose {action}; nothing was done."))
+            return _text_result(_outcome("declined", message=f"The user chose {action}; nothing was done."))
         assert decision is not None
         if not decision.approved:
             if decision.refusal:
@@ -147,7 +148,6 @@ async def run_call(
             record("previewed")
             return _text_result(
                 _outcome(
-                    spec,
                     "confirmation_required",
                     preview=_preview_out(decision.preview),
                     confirmation_token=decision.token,
@@ -171,11 +171,11 @@ async def run_call(
     record("executed")
     structured = result.model_dump(mode="json")
     if guarded:
-        structured = _outcome(spec, "done", result=structured)
+        structured = _outcome("done", result=structured)
     return _text_result(structured)
 
 
-def _outcome(spec: ToolSpec, status: str, **fields: Any) -> dict[str, Any]:
+def _outcome(status: str, **fields: Any) -> dict[str, Any]:
     body = {
         "status": status,
         "result": None,
@@ -192,7 +192,8 @@ def _parameters(spec: ToolSpec) -> list[inspect.Parameter]:
     params = []
     for name, info in spec.input_model.model_fields.items():
         kw = {k: getattr(info, k) for k in ("description", "examples") if getattr(info, k) is not None}
-        annotation = Annotated[(info.annotation, *info.metadata, Field(**kw))]  # type: ignore[valid-type]
+        # The model's own constraints and markers, re-attached so the published schema matches the model.
+        annotation = cast(Any, Annotated)[(info.annotation, *info.metadata, Field(**kw))]
         default = inspect.Parameter.empty if info.is_required() else info.get_default(call_default_factory=True)
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
     return params
@@ -250,7 +251,8 @@ def build_tool(spec: ToolSpec) -> Tool:
         meta=spec.meta,
         structured_output=True,
     )
-    strict = type(
+    # Unknown arguments are a mistake to report, not something to drop silently.
+    strict: type[ArgModelBase] = type(
         f"{spec.name}_arguments",
         (tool.fn_metadata.arg_model,),
         {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
