@@ -1,0 +1,1 @@
+"""Handlers of the operations that are more than plain CRUD, one module per area."""

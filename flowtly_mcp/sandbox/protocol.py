@@ -1,0 +1,75 @@
+"""One request as handlers see it, and the reply they give back (before content negotiation renders it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flowtly_mcp.sandbox import codec
+from flowtly_mcp.sandbox.errors import ApiError
+from flowtly_mcp.sandbox.query import Query
+from flowtly_mcp.sandbox.world import World
+
+
+@dataclass
+class Call:
+    world: World
+    method: str
+    path: str  # as requested, with or without the /api prefix
+    params: dict[str, str]
+    query: Query
+    raw_query: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    plain_json: bool  # the client asked for application/json: no JSON-LD keys
+
+    @property
+    def content_type(self) -> str | None:
+        value = self.headers.get("content-type")
+        return value.split(";")[0].strip().lower() if value else None
+
+    def json(self) -> Any:
+        """The body as JSON (non-integer numbers as Decimal); 400 when it is not JSON."""
+        if not self.body.strip():
+            raise ApiError(400, "Syntax error")
+        try:
+            return codec.loads(self.body)
+        except (ValueError, RecursionError) as error:
+            raise ApiError(400, "Syntax error") from error
+
+    def json_or_empty(self) -> Any:
+        """Like `json`, but an empty body reads as an empty object (action endpoints with optional input)."""
+        return {} if not self.body.strip() else self.json()
+
+    @property
+    def path_id(self) -> str:
+        return self.params["id"]
+
+
+@dataclass
+class Reply:
+    """A JSON-LD document (or raw bytes for downloads) with its status and extra headers."""
+
+    status: int = 200
+    document: Any = None
+    content: bytes | None = None
+    media_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def created(document: dict[str, Any]) -> Reply:
+    iri = str(document.get("@id", ""))
+    return Reply(201, document, headers={"Location": iri, "Content-Location": iri})
+
+
+def no_content() -> Reply:
+    return Reply(204)
+
+
+def file_reply(content: bytes, media_type: str, filename: str) -> Reply:
+    return Reply(
+        200,
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,52 @@
+"""Running the sandbox on its own over HTTP, with its data in a SQLite file that survives restarts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from flowtly_mcp.sandbox.config import SandboxConfig
+
+DEFAULT_TOKEN = "sandbox-token"
+_FILE_NAME = "sandbox.sqlite3"
+
+
+def default_db_path() -> Path:
+    """The user's data directory: XDG on Linux, Application Support on macOS, %LOCALAPPDATA% on Windows."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME")
+        base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "flowtly-mcp" / _FILE_NAME
+
+
+def reset_database(path: Path | None = None) -> None:
+    """Delete the sandbox's database file (and SQLite's side files): the next start seeds afresh."""
+    target = path or default_db_path()
+    for candidate in (target, target.with_name(target.name + "-journal"), target.with_name(target.name + "-wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def serve_sandbox(
+    port: int,
+    host: str = "127.0.0.1",
+    token: str = DEFAULT_TOKEN,
+    db_path: Path | None = None,
+    config: SandboxConfig | None = None,
+) -> None:
+    """Serve the sandbox with uvicorn until interrupted. An existing database is used as it is, never reseeded."""
+    import uvicorn
+
+    from flowtly_mcp.sandbox.app import Sandbox
+
+    base = config or SandboxConfig()
+    settings = SandboxConfig(**{**base.__dict__, "token": token, "db_path": db_path or default_db_path()})
+    sandbox = Sandbox(settings)
+    try:
+        uvicorn.run(sandbox.app, host=host, port=port, log_level="warning")
+    finally:
+        sandbox.close()

@@ -1,0 +1,175 @@
+"""The sandbox's records: SQLite as the durable copy, an in-memory index for fast reads.
+
+Every write goes to SQLite at once (and is committed), so a standalone sandbox keeps its data across restarts.
+Reads come from the in-memory copy, which mirrors the database exactly: the sandbox is the only writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from flowtly_mcp.sandbox.codec import store_dumps, store_loads
+
+Record = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    family TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (family, id)
+);
+CREATE TABLE IF NOT EXISTS counters (family TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Store:
+    """Records per family, keyed by id, in insertion order.
+
+    Records handed out are the store's own dicts: callers treat them as read-only and write back through
+    `insert` / `replace`, so the database and the memory copy never drift apart.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+        self._batch_depth = 0
+        self._records: dict[str, dict[str, Record]] = {}
+        self._positions: dict[str, int] = {}
+        self.version = 0
+        self._load()
+
+    def _load(self) -> None:
+        rows = self._db.execute("SELECT family, id, position, body FROM records ORDER BY family, position")
+        for family, key, position, body in rows:
+            self._records.setdefault(family, {})[key] = store_loads(body)
+            self._positions[family] = max(self._positions.get(family, 0), position)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- reading -------------------------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return not any(self._records.values()) and self.meta("seeded") is None
+
+    def families(self) -> list[str]:
+        return list(self._records)
+
+    def all(self, family: str) -> list[Record]:
+        return list(self._records.get(family, {}).values())
+
+    def get(self, family: str, record_id: object) -> Record | None:
+        return self._records.get(family, {}).get(str(record_id))
+
+    def count(self, family: str) -> int:
+        return len(self._records.get(family, {}))
+
+    # --- writing -------------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group writes into one SQLite transaction (one fsync for a whole import or merge)."""
+        with self._lock:
+            outermost = self._batch_depth == 0
+            if outermost:
+                self._db.execute("BEGIN")
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
+                if outermost:
+                    self._db.execute("COMMIT")
+
+    def insert(self, family: str, record: Record) -> Record:
+        """Add a record; it must already carry its id (see `next_id`)."""
+        with self._lock:
+            key = str(record["id"])
+            position = self._positions.get(family, 0) + 1
+            self._positions[family] = position
+            self._db.execute(
+                "INSERT OR REPLACE INTO records (family, id, position, body) VALUES (?, ?, ?, ?)",
+                (family, key, position, store_dumps(record)),
+            )
+            self._records.setdefault(family, {})[key] = record
+            self.version += 1
+            return record
+
+    def replace(self, family: str, record: Record) -> Record:
+        """Overwrite an existing record, keeping its place in the family's order."""
+        with self._lock:
+            key = str(record["id"])
+            self._db.execute(
+                "UPDATE records SET body = ? WHERE family = ? AND id = ?", (store_dumps(record), family, key)
+            )
+            self._records.setdefault(family, {})[key] = record
+            self.version += 1
+            return record
+
+    def delete(self, family: str, record_id: object) -> None:
+        with self._lock:
+            key = str(record_id)
+            self._db.execute("DELETE FROM records WHERE family = ? AND id = ?", (family, key))
+            self._records.get(family, {}).pop(key, None)
+            self.version += 1
+
+    def next_id(self, family: str, prefix: str | None) -> int | str:
+        """A fresh id: integers count up, prefixed string ids count up behind their prefix."""
+        with self._lock:
+            row = self._db.execute("SELECT next FROM counters WHERE family = ?", (family,)).fetchone()
+            number = int(row[0]) if row else self._highest_number(family, prefix) + 1
+            while self.get(family, f"{prefix}{number}" if prefix else number) is not None:
+                number += 1
+            self._db.execute("INSERT OR REPLACE INTO counters (family, next) VALUES (?, ?)", (family, number + 1))
+            return f"{prefix}{number}" if prefix else number
+
+    def _highest_number(self, family: str, prefix: str | None) -> int:
+        highest = 0
+        for key in self._records.get(family, {}):
+            digits = key[len(prefix) :] if prefix and key.startswith(prefix) else key
+            if digits.isdigit():
+                highest = max(highest, int(digits))
+        return highest
+
+    # --- bulk ----------------------------------------------------------------------------------------------------
+
+    def load(self, dataset: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+        """Replace everything with the given records (ids included)."""
+        with self.batch():
+            self.clear()
+            for family, records in dataset.items():
+                for record in records:
+                    self.insert(family, deepcopy(dict(record)))
+            self.set_meta("seeded", "yes")
+
+    def clear(self) -> None:
+        with self.batch():
+            self._db.execute("DELETE FROM records")
+            self._db.execute("DELETE FROM counters")
+            self._db.execute("DELETE FROM meta WHERE key != 'jwt-secret'")
+            self._records.clear()
+            self._positions.clear()
+            self.version += 1
+
+    # --- settings kept with the data -----------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

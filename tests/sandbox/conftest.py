@@ -1,0 +1,47 @@
+"""Sandboxes for tests: a fixed calendar day, the hand-made dataset, and an HTTP client wired in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+
+import httpx2
+import pytest
+
+from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from tests.sandbox.fixture import tiny_dataset
+
+TODAY = date(2026, 3, 16)
+TOKEN = "test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+MERGE = {"Content-Type": "application/merge-patch+json"}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def make_sandbox(**overrides: object) -> Sandbox:
+    settings: dict[str, object] = {"token": TOKEN, "today": TODAY, "dataset": tiny_dataset(TODAY)}
+    settings.update(overrides)
+    return Sandbox(SandboxConfig(**settings))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    box = make_sandbox()
+    yield box
+    box.close()
+
+
+def client_for(box: Sandbox, *, auth: bool = True) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=box.app), base_url="http://sandbox", headers=AUTH if auth else None
+    )
+
+
+@pytest.fixture
+async def api(sandbox: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
+    async with client_for(sandbox) as client:
+        yield client
