@@ -14,7 +14,7 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.errors import ToolInputError, describe_failure
@@ -67,8 +67,17 @@ def _preview_out(preview: Preview | None) -> dict[str, Any] | None:
     ).model_dump(mode="json")
 
 
+_MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
+
+
+class _LenientArguments(ArgModelBase):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
 def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
-    return spec.input_model.model_validate({k: v for k, v in raw.items() if k not in _CONTROL})
+    """The tool's input model from the raw arguments (absent ones left out, so defaults and `required` apply)."""
+    given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
+    return spec.input_model.model_validate(given)
 
 
 async def guard_decision(
@@ -217,7 +226,8 @@ def build_tool(spec: ToolSpec) -> Tool:
                 args = validate_input(spec, kwargs)
             except ValidationError as exc:
                 return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
-            return await guard_decision(state, spec, args, kwargs.get(TOKEN_PARAM), ctx)
+            token = kwargs.get(TOKEN_PARAM)
+            return await guard_decision(state, spec, args, token if isinstance(token, str) else None, ctx)
 
         resolver_params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)] + [
             inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params
@@ -251,14 +261,19 @@ def build_tool(spec: ToolSpec) -> Tool:
         meta=spec.meta,
         structured_output=True,
     )
-    # Unknown arguments are a mistake to report, not something to drop silently.
-    strict: type[ArgModelBase] = type(
-        f"{spec.name}_arguments",
+    published = type(
+        f"{spec.name}_schema",
         (tool.fn_metadata.arg_model,),
         {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
     )
-    tool.fn_metadata.arg_model = strict
-    tool.parameters = slim(strict.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
+    # The SDK validates with this model before our body runs; it only rejects unknown names, so that every other
+    # mistake is reported by our own validation in words a model can act on (field, problem, what to do).
+    tool.fn_metadata.arg_model = create_model(
+        f"{spec.name}_arguments",
+        __base__=_LenientArguments,
+        **{name: (Any, _MISSING) for name in published.model_fields},
+    )
+    tool.parameters = slim(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
     if tool.fn_metadata.output_schema is not None:
         tool.fn_metadata.output_schema = slim(tool.fn_metadata.output_schema)
     return tool

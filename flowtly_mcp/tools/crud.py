@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import hashlib
 import json
 from collections.abc import Iterator
@@ -32,6 +33,10 @@ def _merge(name: str, *models: type[BaseModel], **extra: Any) -> type[BaseModel]
             fields[field_name] = (info.annotation, info)
     fields.update(extra)
     return create_model(name, __base__=InputModel, **fields)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _id_field(family: Family) -> Any:
@@ -132,7 +137,7 @@ def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
     return ToolSpec(
         name=f"create_{family.singular}",
         title=f"Create {family.label}",
-        description=f"Create a {family.label}. Not idempotent: check before retrying.",
+        description=f"Create {_a(family.label)}. Not idempotent: check before retrying.",
         toolset=family.toolset,
         risk=Risk.WRITE,
         operations=(operation,),
@@ -159,7 +164,7 @@ def _update_spec(family: Family, operation: str) -> ToolSpec:
     return ToolSpec(
         name=f"update_{family.singular}",
         title=f"Update {family.label}",
-        description=f"Change fields of a {family.label}; only those given (null clears).",
+        description=f"Change fields of {_a(family.label)}; only those given (null clears).",
         toolset=family.toolset,
         risk=Risk.WRITE,
         operations=(operation,),
@@ -198,7 +203,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
     return ToolSpec(
         name=f"delete_{family.singular}",
         title=f"Delete {family.label}",
-        description=f"Delete a {family.label} (asks for confirmation).",
+        description=f"Delete {_a(family.label)} (asks for confirmation).",
         toolset=family.toolset,
         risk=Risk.DESTRUCTIVE,
         operations=(operation,),
@@ -210,19 +215,24 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
     )
 
 
+def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, ToolSpec]]:
+    collection, item = f"/{family.path}", f"/{family.path}/{{id}}"
+    list_op, get_op = f"GET {collection}", f"GET {item}"
+    if list_op in documented:
+        yield "list", _list_spec(family, list_op, collection)
+    if get_op in documented:
+        yield "get", _get_spec(family, get_op)
+    if f"POST {collection}" in documented and family.create is not None:
+        yield "create", _create_spec(family, f"POST {collection}", collection)
+    if f"PATCH {item}" in documented and family.update is not None:
+        yield "update", _update_spec(family, f"PATCH {item}")
+    if f"DELETE {item}" in documented:
+        yield "delete", _delete_spec(family, f"DELETE {item}", has_get=get_op in documented)
+
+
 def crud_specs() -> Iterator[ToolSpec]:
     """One tool per plain documented operation of each family."""
-    by_op = {e.operation: e for e in endpoints()}
+    documented = {e.operation for e in endpoints()}
     for family in FAMILIES:
-        collection, item = f"/{family.path}", f"/{family.path}/{{id}}"
-        list_op, get_op = f"GET {collection}", f"GET {item}"
-        if list_op in by_op:
-            yield _list_spec(family, list_op, collection)
-        if get_op in by_op:
-            yield _get_spec(family, get_op)
-        if f"POST {collection}" in by_op and family.create is not None:
-            yield _create_spec(family, f"POST {collection}", collection)
-        if f"PATCH {item}" in by_op and family.update is not None:
-            yield _update_spec(family, f"PATCH {item}")
-        if f"DELETE {item}" in by_op:
-            yield _delete_spec(family, f"DELETE {item}", has_get=get_op in by_op)
+        for kind, spec in _family_specs(family, documented):
+            yield replace(spec, core=kind in family.core_kinds)

@@ -29,6 +29,7 @@ class Family:
     compact: tuple[str, ...] | None = None  # None: every field, compacted
     derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     int_ids: bool = False
+    core_kinds: tuple[str, ...] = ()  # which of list/get/create/update/delete join the default surface
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -55,6 +56,7 @@ FAMILIES: tuple[Family, ...] = (
         ),
         derive=invoice_derived,
         int_ids=True,
+        core_kinds=("list", "get", "create"),
     ),
     Family(
         "invoice-rows",
@@ -101,6 +103,7 @@ FAMILIES: tuple[Family, ...] = (
         update=clients.ClientUpdate,
         compact=("name", "tin", "country", "currency", "status", "dueDays", "addressCity"),
         int_ids=True,
+        core_kinds=("list", "get"),
     ),
     Family(
         "client-contacts",

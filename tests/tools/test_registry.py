@@ -1,0 +1,104 @@
+"""Invariants over the whole registry: names, toolsets, annotations, schemas, coverage of the inventory."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from flowtly_mcp.tools.all import registry
+from flowtly_mcp.tools.docs import README_END, README_START, render_tool_table
+from flowtly_mcp.tools.inventory import operations
+from flowtly_mcp.tools.registry import DESCRIPTION_MAX_CHARS, OPERATIONS_META_KEY, TOOLSET_NAMES, Risk
+
+from .conftest import ServerFactory
+
+pytestmark = pytest.mark.anyio
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = ROOT / "tests" / "snapshots" / "tools.json"
+
+
+def test_names_are_unique_snake_case_and_in_a_toolset() -> None:
+    names = registry().names()
+    assert len(names) == len(set(names))
+    for spec in registry():
+        assert re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", spec.name), spec.name
+        assert spec.toolset in TOOLSET_NAMES, spec.name
+        assert spec.title and spec.description, spec.name
+        assert len(spec.description) <= DESCRIPTION_MAX_CHARS, spec.name
+
+
+def test_every_documented_operation_is_reachable_through_a_tool() -> None:
+    claimed = {op for spec in registry() for op in spec.operations}
+    assert claimed - operations() == set(), "tools claim undocumented operations"
+    assert operations() - claimed == set(), "documented operations without a tool"
+
+
+def test_guarded_tools_have_previews_and_destructive_annotations() -> None:
+    for spec in registry():
+        if spec.risk.guarded:
+            assert spec.preview is not None, spec.name
+        assert spec.annotations.destructive_hint is spec.risk.guarded
+        assert spec.annotations.read_only_hint is (spec.risk is Risk.READ)
+
+
+async def _listed(server: Any) -> list[dict[str, Any]]:
+    async with Client(server) as client:
+        tools = (await client.list_tools()).tools
+    return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+
+
+async def test_listed_tools_set_all_annotations_schemas_and_operations(make_server: ServerFactory) -> None:
+    for tool in await _listed(make_server()):
+        hints = tool["annotations"]
+        for key in ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"):
+            assert isinstance(hints.get(key), bool), (tool["name"], key)
+        assert tool.get("title"), tool["name"]
+        assert "outputSchema" in tool, tool["name"]
+        schema = tool["inputSchema"]
+        assert schema.get("type") == "object" and not {"anyOf", "oneOf", "allOf"} & schema.keys(), tool["name"]
+        if tool["name"] not in ("search_tools", "execute_tool"):
+            assert tool["_meta"][OPERATIONS_META_KEY], tool["name"]
+
+
+async def test_tool_schemas_match_the_reviewed_snapshot(make_server: ServerFactory) -> None:
+    current = {t["name"]: t for t in await _listed(make_server())}
+    if os.environ.get("UPDATE_TOOL_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    assert SNAPSHOT.exists(), "no snapshot: run the tests once with UPDATE_TOOL_SNAPSHOTS=1 and review the diff"
+    reviewed = json.loads(SNAPSHOT.read_text())
+    assert sorted(current) == sorted(reviewed), "tools added or removed: refresh with UPDATE_TOOL_SNAPSHOTS=1"
+    changed = [name for name in current if current[name] != reviewed[name]]
+    assert not changed, f"schemas drifted for {changed}: review, then refresh with UPDATE_TOOL_SNAPSHOTS=1"
+
+
+def test_readme_tool_table_is_generated_from_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(README_START) + len(README_START), readme.index(README_END)
+    assert readme[start:end].strip() == render_tool_table().strip(), (
+        "README tool table is stale: run python -m flowtly_mcp.tools.docs --write README.md"
+    )
+
+
+async def test_default_surface_is_small_and_all_toolsets_add_tools(make_server: ServerFactory) -> None:
+    default = {t["name"] for t in await _listed(make_server(FLOWTLY_TOOLSETS="default"))}
+    everything = {t["name"] for t in await _listed(make_server(FLOWTLY_TOOLSETS="all"))}
+    assert {"search_tools", "execute_tool", "list_invoices", "get_invoice"} <= default
+    assert default < everything
+    assert len(default) <= 25
+    assert everything == set(registry().names()) | {"search_tools", "execute_tool"}
+
+
+async def test_read_only_lists_only_read_tools(make_server: ServerFactory) -> None:
+    listed = await _listed(make_server(FLOWTLY_READ_ONLY="true"))
+    names = {t["name"] for t in listed}
+    assert "list_invoices" in names and "delete_invoice" not in names and "create_invoice" not in names
+    for tool in listed:
+        if tool["name"] != "search_tools":
+            assert tool["annotations"]["readOnlyHint"] is True, tool["name"]
