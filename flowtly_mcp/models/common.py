@@ -23,7 +23,7 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-_REF_SCHEMA = {"type": ["string", "integer"], "description": "id, IRI or URL"}
+_REF_SCHEMA = {"type": "string", "description": "id, IRI or URL"}
 RefText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=500), WithJsonSchema(_REF_SCHEMA)]
 
 ClientRef = Annotated[RefText, RefTo("clients")]

@@ -21,7 +21,7 @@ from flowtly_mcp.tools.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.guards import Confirm, Decision, canonical, elicitation_message
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import AppState, Invocation
-from flowtly_mcp.tools.schema_slim import slim
+from flowtly_mcp.tools.schema_slim import slim_input, slim_output
 
 TOKEN_PARAM = "confirmation_token"
 _TOKEN_HELP = "Token from this tool's preview; only after the user approved it"
@@ -37,6 +37,18 @@ class PreviewOut(BaseModel):
     target: str
     details: dict[str, Any]
     warnings: list[str] = []
+
+
+GUARDED_OUTPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "status": {"enum": ["done", "confirmation_required", "declined"]},
+        "result": {"type": ["object", "null"]},
+        "preview": {"type": ["object", "null"]},
+        "confirmation_token": {"type": ["string", "null"]},
+    },
+    "required": ["status"],
+}
 
 
 class GuardedOutcome(BaseModel):
@@ -67,7 +79,12 @@ def _preview_out(preview: Preview | None) -> dict[str, Any] | None:
     ).model_dump(mode="json")
 
 
-_MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>"})()
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
 
 
 class _LenientArguments(ArgModelBase):
@@ -271,9 +288,12 @@ def build_tool(spec: ToolSpec) -> Tool:
     tool.fn_metadata.arg_model = create_model(
         f"{spec.name}_arguments",
         __base__=_LenientArguments,
-        **{name: (Any, _MISSING) for name in published.model_fields},
+        **dict.fromkeys(published.model_fields, (Any, _MISSING)),
     )
-    tool.parameters = slim(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
-    if tool.fn_metadata.output_schema is not None:
-        tool.fn_metadata.output_schema = slim(tool.fn_metadata.output_schema)
+    tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
+    if guarded:
+        # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
+        tool.fn_metadata.output_schema = GUARDED_OUTPUT_SCHEMA
+    elif tool.fn_metadata.output_schema is not None:
+        tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
     return tool

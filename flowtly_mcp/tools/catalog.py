@@ -18,7 +18,7 @@ from flowtly_mcp.tools.errors import describe_failure
 from flowtly_mcp.tools.guards import Confirm, Decision
 from flowtly_mcp.tools.registry import Registry, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import AppState
-from flowtly_mcp.tools.schema_slim import slim
+from flowtly_mcp.tools.schema_slim import slim, slim_input, slim_output
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -139,9 +139,9 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         structured_output=False,
     )
     for tool in (search, execute):
-        tool.parameters = slim(tool.parameters, keep_null=False)
+        tool.parameters = slim_input(tool.parameters, keep_null=False)
         if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = slim(tool.fn_metadata.output_schema)
+            tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
     # The result is the called tool's own structured content, whatever its shape.
     execute.fn_metadata.output_schema = {"type": "object", "description": "The called tool's structured result"}
     return [search, execute]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -104,7 +104,7 @@ def _get_spec(family: Family, operation: str) -> ToolSpec:
     async def handler(inv: Invocation, args: Any) -> ItemResult:
         record = await inv.api.get(refs.item_path(family.path, _ref(args.id, family)))
         return ItemResult(
-            item=shape(record, view=args.view, fields=args.fields, compact_fields=None, derive=family.derive)
+            item=shape(record, view="compact", fields=args.fields, compact_fields=None, derive=family.derive)
         )
 
     return ToolSpec(

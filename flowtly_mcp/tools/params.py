@@ -11,13 +11,13 @@ from flowtly_mcp.models.common import InputModel, RefText
 
 class ListControls(InputModel):
     limit: int = Field(default=20, ge=1, le=200)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: str | None = None
     view: Literal["compact", "full"] = "compact"
     fields: list[str] | None = Field(default=None, description="Only these fields")
 
 
 class ReadControls(InputModel):
-    view: Literal["compact", "full"] = "compact"
+    # One record is returned whole (JSON-LD noise stripped); `fields` narrows it.
     fields: list[str] | None = Field(default=None, description="Only these fields")
 
 

@@ -33,6 +33,31 @@ def _fold_nullable(node: dict[str, Any], keep_null: bool) -> dict[str, Any]:
 _UNPUBLISHED = frozenset({"maxLength", "minLength", "maxItems"})
 
 
+def slim_output(schema: dict[str, Any]) -> dict[str, Any]:
+    """Output schemas without descriptions: results explain themselves, and validation keeps its full meaning."""
+    return dict(_without_descriptions(slim(schema)))
+
+
+def _without_descriptions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_descriptions(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        k: ({n: _without_descriptions(s) for n, s in v.items()} if k in _SCHEMA_MAPS else _without_descriptions(v))
+        for k, v in node.items()
+        if not (k == "description" and isinstance(v, str))
+    }
+
+
+def slim_input(schema: dict[str, Any], *, keep_null: bool) -> dict[str, Any]:
+    """Input schemas; unknown arguments are refused by the server with a clear message, so that is not repeated."""
+    out = dict(slim(schema, keep_null=keep_null))
+    if out.get("additionalProperties") is False:
+        del out["additionalProperties"]
+    return out
+
+
 def slim(node: Any, *, keep_null: bool = True) -> Any:
     """`keep_null=False` for inputs where null means the same as leaving the argument out."""
     if isinstance(node, list):
@@ -48,6 +73,8 @@ def slim(node: Any, *, keep_null: bool = True) -> Any:
             continue
         if key in _UNPUBLISHED and isinstance(value, int):
             continue
+        if key == "type" and value == "string" and all(isinstance(v, str) for v in node.get("enum", [None])):
+            continue  # an enum of strings already says it is a string
         if key in _SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {name: slim(sub, keep_null=keep_null) for name, sub in value.items()}
         elif key in _SCHEMA_LISTS or key in _SCHEMA_ONE:

@@ -90,7 +90,7 @@ async def test_compact_invoice_has_what_a_person_needs(mode: str, make_server: S
             assert {"id", "name", "client", "issueDate", "dueDate", "amount", "currency", "status"} <= item.keys()
             assert "openAmount" in item
             assert not any(key.startswith("@") for key in item)
-        full = await client.call_tool("get_invoice", {"id": items[0]["id"], "view": "full"})
+        full = await client.call_tool("get_invoice", {"id": items[0]["id"]})
         assert "invoiceRows" in (full.structured_content or {})["item"]
 
 
