@@ -278,17 +278,13 @@ def build_tool(spec: ToolSpec) -> Tool:
         meta=spec.meta,
         structured_output=True,
     )
-    published = type(
-        f"{spec.name}_schema",
-        (tool.fn_metadata.arg_model,),
-        {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
-    )
+    published = tool.fn_metadata.arg_model
     # The SDK validates with this model before our body runs; it only rejects unknown names, so that every other
     # mistake is reported by our own validation in words a model can act on (field, problem, what to do).
     tool.fn_metadata.arg_model = create_model(
         f"{spec.name}_arguments",
         __base__=_LenientArguments,
-        **dict.fromkeys(published.model_fields, (Any, _MISSING)),
+        **cast(dict[str, Any], dict.fromkeys(published.model_fields, (Any, _MISSING))),
     )
     tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
     if guarded:
