@@ -145,6 +145,8 @@ def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
         output_model=ItemResult,
         handler=handler,
         idempotent=False,
+        preview=family.create_check,
+        escalates=family.create_check is not None,
     )
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 
 from flowtly_mcp.models import budgets, clients, counterparties, filters, invoices, payments, transactions
 from flowtly_mcp.tools.derived import invoice_derived
+from flowtly_mcp.tools.idempotency import invoice_number_clash
+from flowtly_mcp.tools.registry import Previewer
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Family:
     derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
     int_ids: bool = False
     core_kinds: tuple[str, ...] = ()  # which of list/get/create/update/delete join the default surface
+    # Asks for confirmation before a create that looks like a duplicate (returns None when it does not).
+    create_check: Previewer | None = None
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -57,6 +61,7 @@ FAMILIES: tuple[Family, ...] = (
         derive=invoice_derived,
         int_ids=True,
         core_kinds=("list", "get", "create"),
+        create_check=invoice_number_clash,
     ),
     Family(
         "invoice-rows",

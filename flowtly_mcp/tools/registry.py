@@ -36,7 +36,7 @@ class Risk(StrEnum):
 
 
 Handler = Callable[["Invocation", Any], Awaitable[BaseModel]]
-Previewer = Callable[["Invocation", Any], Awaitable["Preview"]]
+Previewer = Callable[["Invocation", Any], Awaitable["Preview | None"]]
 
 
 class Preview(BaseModel):

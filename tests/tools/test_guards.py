@@ -210,3 +210,33 @@ def test_a_token_is_consumed_once() -> None:
     assert guard.consume(nonce) is True
     assert guard.consume(nonce) is False
     assert "already used" in (guard.verify(token, "delete_invoice", {"id": "3"}, "fp")[0] or "")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_creating_an_invoice_number_twice_asks_first(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    async with Client(make_server(), mode=mode) as client:
+        listed = await client.call_tool("list_clients", {"limit": 1})
+        client_id = (listed.structured_content or {})["items"][0]["id"]
+        invoice = {
+            "client": client_id,
+            "issueDate": "2026-11-10",
+            "dueDate": "2026-11-24",
+            "name": "FV/TEST/0001",
+            "invoiceRows": [
+                {"productName": "Consulting", "quantity": "2", "unit": "h", "netPrice": "150.00", "vatRate": "23"}
+            ],
+        }
+        first = await client.call_tool("create_invoice", invoice)
+        assert not first.is_error, first.content
+        assert (first.structured_content or {})["status"] == "done"
+        assert (first.structured_content or {})["result"]["item"]["amount"] == "369.00"
+        before = len(writes(sandbox))
+        again = await client.call_tool("create_invoice", invoice)
+        body = again.structured_content or {}
+        assert body["status"] == "confirmation_required"
+        assert len(writes(sandbox)) == before
+        forced = await client.call_tool("create_invoice", {**invoice, "confirmation_token": body["confirmation_token"]})
+        assert (forced.structured_content or {})["status"] == "done"
+        assert len(writes(sandbox)) == before + 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flowtly_mcp.tools.registry import ToolSpec
+from flowtly_mcp.tools.special import invoices
 
 
 def special_specs() -> Iterator[ToolSpec]:
-    yield from ()
+    yield from invoices.specs()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import anyio
+from pydantic import BaseModel
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.finance.wire import collection_members
@@ -20,6 +23,7 @@ from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.shaping import compact_record
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,12 +93,51 @@ def plain(value: Any) -> Any:
 def compact_answer(body: Any) -> dict[str, Any] | list[Any] | None:
     """An action's answer without JSON-LD noise, for `ActionResult.result`."""
     if isinstance(body, Mapping):
-        return plain(compact_record(body))
+        record: dict[str, Any] = plain(compact_record(body))
+        return record
     if isinstance(body, list):
-        return plain([compact_record(item) if isinstance(item, Mapping) else item for item in body])
+        items: list[Any] = plain([compact_record(item) if isinstance(item, Mapping) else item for item in body])
+        return items
     return None
 
 
 def state_digest(*parts: Any) -> str:
     """A fingerprint over what a preview showed: a confirmation holds only while all of it is unchanged."""
     return fingerprint(plain(list(parts)))
+
+
+async def gather(calls: Sequence[Callable[[], Awaitable[T]]], *, limit: int = 6) -> list[T]:
+    """Run independent reads concurrently (at most `limit` at once); results in the order of `calls`.
+
+    The first failure is raised as itself, not wrapped in an exception group, so the error boundary can
+    describe it.
+    """
+    results: dict[int, T] = {}
+    limiter = anyio.CapacityLimiter(limit)
+
+    async def run(index: int, call: Callable[[], Awaitable[T]]) -> None:
+        async with limiter:
+            results[index] = await call()
+
+    try:
+        async with anyio.create_task_group() as group:
+            for index, call in enumerate(calls):
+                group.start_soon(run, index, call)
+    except BaseExceptionGroup as failures:
+        raise _first_leaf(failures) from None
+    return [results[index] for index in range(len(calls))]
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+class BatchResult(BaseModel):
+    """Outcome of a bulk action, one entry per record; `failed` > 0 means some were not done (see results)."""
+
+    total: int
+    succeeded: int
+    failed: int
+    results: list[dict[str, Any]]
+    message: str | None = None

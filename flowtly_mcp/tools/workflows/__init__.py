@@ -1,0 +1,14 @@
+"""Finance workflows that no single endpoint offers: reconciliation, KSeF sending, duplicates, receivables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flowtly_mcp.tools.registry import ToolSpec
+from flowtly_mcp.tools.workflows.counterparties import counterparty_specs
+from flowtly_mcp.tools.workflows.receivables import receivables_specs
+
+
+def workflow_specs() -> Iterator[ToolSpec]:
+    yield from counterparty_specs()
+    yield from receivables_specs()
