@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from flowtly_mcp.tools.registry import ToolSpec
 from flowtly_mcp.tools.workflows.counterparties import counterparty_specs
 from flowtly_mcp.tools.workflows.receivables import receivables_specs
+from flowtly_mcp.tools.workflows.reconcile_batch import batch_specs
+from flowtly_mcp.tools.workflows.reconcile_payment import payment_specs
 
 
 def workflow_specs() -> Iterator[ToolSpec]:
+    yield from payment_specs()
+    yield from batch_specs()
     yield from counterparty_specs()
     yield from receivables_specs()

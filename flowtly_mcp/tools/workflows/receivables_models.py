@@ -1,0 +1,136 @@
+"""Arguments and answers of the receivables tools: aging, overdue invoices, client statement, top debtors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from flowtly_mcp.models.common import ClientRef, InputModel
+from flowtly_mcp.tools.workflows.shapes import Amount
+
+AS_OF = "Report date (default today)"
+
+
+class AgingInput(InputModel):
+    as_of: dt.date | None = Field(default=None, description=AS_OF)
+    group_by: Literal["client", "currency"] = "client"
+    pln_equivalent: bool = Field(default=False, description="Also a PLN total at each invoice's rate")
+
+
+class OverdueInput(InputModel):
+    min_days: int = Field(default=1, ge=1, le=3650, description="At least this many days past due")
+    client: ClientRef | None = None
+    as_of: dt.date | None = Field(default=None, description=AS_OF)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class StatementInput(InputModel):
+    client: ClientRef
+    date_from: dt.date
+    date_to: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StatementInput:
+        if self.date_from > self.date_to:
+            raise ValueError("date_from must not be after date_to")
+        return self
+
+
+class TopDebtorsInput(InputModel):
+    n: int = Field(default=10, ge=1, le=100, description="Clients per currency")
+    as_of: dt.date | None = Field(default=None, description=AS_OF)
+
+
+class AgingLineOut(BaseModel):
+    group: str = Field(description="Client id, or the currency")
+    name: str | None = None
+    currency: str
+    buckets: dict[str, Amount] = Field(description="Open amount per days-past-due bucket")
+    total: Amount
+    invoices: int
+    credits: Amount = Field(description="Over-payments and corrections (negative), outside the buckets")
+
+
+class EquivalentOut(BaseModel):
+    currency: str
+    buckets: dict[str, Amount]
+    total: Amount
+    missing_rate: list[str] = Field(description="Invoices left out: no conversion rate")
+
+
+class AgingOut(BaseModel):
+    as_of: dt.date
+    lines: list[AgingLineOut]
+    totals: list[AgingLineOut] = Field(description="Per currency, never summed across currencies")
+    pln_equivalent: EquivalentOut | None = None
+    warnings: list[str] = []
+
+
+class OverdueItemOut(BaseModel):
+    invoice: str
+    number: str | None
+    client: str | None
+    client_name: str | None
+    currency: str
+    open: Amount
+    due: dt.date | None
+    days: int
+
+
+class OverdueOut(BaseModel):
+    as_of: dt.date
+    items: list[OverdueItemOut]
+    count: int = Field(description="All matches; items holds up to limit, most overdue first")
+    totals: dict[str, Amount] = Field(description="Open overdue amount per currency, all matches")
+    warnings: list[str] = []
+
+
+class StatementLineOut(BaseModel):
+    date: dt.date
+    kind: Literal["invoice", "payment"]
+    invoice: str
+    ref: str
+    debit: Amount
+    credit: Amount
+    balance: Amount
+
+
+class CurrencyStatementOut(BaseModel):
+    currency: str
+    opening: Amount
+    lines: list[StatementLineOut]
+    debit: Amount
+    credit: Amount
+    closing: Amount
+
+
+class StatementOut(BaseModel):
+    client: str
+    name: str | None
+    date_from: dt.date
+    date_to: dt.date
+    currencies: list[CurrencyStatementOut]
+    undated_payments: int = 0
+    warnings: list[str] = []
+
+
+class DebtorOut(BaseModel):
+    client: str
+    name: str | None
+    open: Amount
+    overdue: Amount
+    invoices: int
+    oldest_days: int = Field(description="Days past due of the oldest overdue invoice")
+
+
+class CurrencyDebtorsOut(BaseModel):
+    currency: str
+    debtors: list[DebtorOut]
+
+
+class TopDebtorsOut(BaseModel):
+    as_of: dt.date
+    currencies: list[CurrencyDebtorsOut]
+    warnings: list[str] = []

@@ -1,0 +1,36 @@
+"""Building blocks of workflow outputs: exact amounts as decimal text, and references taken from arguments.
+
+Amounts leave the server as strings (``"1230.00"``), never as JSON numbers, so no client turns them into floats;
+their schema says just ``string`` to keep the tool list small.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import PlainSerializer, WithJsonSchema
+
+from flowtly_mcp.api import refs
+from flowtly_mcp.tools.errors import ToolInputError
+
+
+def decimal_text(value: Decimal) -> str:
+    """Plain positional notation: ``Decimal("1E+2")`` is ``"100"``, never scientific."""
+    text = format(value, "f")
+    return text.lstrip("-") if value == 0 else text
+
+
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(decimal_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string"}),
+]
+
+
+def ref_id(value: str, family: str, field: str) -> str:
+    """The id in an argument holding an id, IRI or URL of `family`; a wrong reference names the field."""
+    try:
+        return refs.parse_ref(value, family)
+    except ValueError as exc:
+        raise ToolInputError(f"{field}: {exc}") from None
