@@ -12,14 +12,14 @@ from flowtly_mcp.sandbox.resources.fields import (
     refs,
     text,
 )
-from flowtly_mcp.sandbox.schema import Check, Filters, Resource
+from flowtly_mcp.sandbox.schema import Check, Field, Filters, Kind, Resource
 
 TRANSACTIONS = Resource(
     family="transactions",
     entity="Transaction",
     id_prefix="txn_",
     description="Bank statement lines: amount > 0 is money in. transactionAttachments, budgetTransactions, "
-    "projectTransactions and invoiceTransactions are computed.",
+    "projectTransactions, invoiceTransactions and problems (missing_attachment, over_applied) are computed.",
     fields=(
         text("bankAccount", check=Check.IBAN),
         ref("employeeOwner", "employees"),
@@ -44,6 +44,7 @@ TRANSACTIONS = Resource(
         refs("projectTransactions", "project-transactions"),
         refs("invoiceTransactions", "invoice-transactions"),
         text("connectedMonth"),
+        Field("problems", Kind.STRING_LIST, writable=False, nullable=False),
     ),
     filters=Filters(
         exact=("counterparty", "currency", "counterpartyRole", "ignored", "bankAccount", "statementNumber"),
