@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.finance.wire import collection_members
+from flowtly_mcp.models.common import InputModel
 from flowtly_mcp.tools.crud import fingerprint
 from flowtly_mcp.tools.errors import ToolInputError
 from flowtly_mcp.tools.inventory import op
@@ -131,6 +132,10 @@ async def gather(calls: Sequence[Callable[[], Awaitable[T]]], *, limit: int = 6)
 def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     first = group.exceptions[0]
     return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+class NoInput(InputModel):
+    """Arguments of a tool that takes none."""
 
 
 class BatchResult(BaseModel):
