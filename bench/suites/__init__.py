@@ -1,0 +1,14 @@
+"""The benchmark sections, in the order the report shows them; each module exposes `run() -> SectionResult`."""
+
+from __future__ import annotations
+
+SUITES: dict[str, str] = {
+    "tokens": "Tool-list tokens",
+    "economy": "Response economy",
+    "overhead": "Per-call overhead",
+    "cold_start": "Cold start",
+    "pagination": "Pagination under latency",
+    "reconcile": "Reconciliation at scale",
+    "aging": "Receivables aging at scale",
+    "http_load": "HTTP transport under load",
+}
