@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from xml.etree import ElementTree
 
 from flowtly_mcp.finance.matching import Allocation
 from flowtly_mcp.finance.money import exact_sum
@@ -108,3 +110,45 @@ def plan_allocations(
             cross_currency = True
         planned.append(Allocation(invoice.id, invoice.number, amount, invoice.currency, invoice.open - amount))
     return planned, None if cross_currency else left
+
+
+def fa_seller_nip(xml: bytes) -> str | None:
+    """The seller's NIP (``Podmiot1/DaneIdentyfikacyjne/NIP``) in an FA(2)/FA(3) invoice, whatever its namespace."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return None
+    seller = next((element for element in root.iter() if _local(element.tag) == "Podmiot1"), None)
+    if seller is None:
+        return None
+    nip = next((element for element in seller.iter() if _local(element.tag) == "NIP"), None)
+    text = (nip.text or "").strip() if nip is not None else ""
+    return text or None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Rejection reasons common enough to deserve a concrete fix (KSeF words them in Polish, Flowtly sometimes in both).
+_REASON_FIXES = (
+    (("adres", "address"), "Complete the buyer's address (street and city) on the client record, then send again."),
+    (("nip",), "Correct the buyer's or seller's NIP named in the reason, then send again."),
+    (("p_1", "data wystawienia", "issue date"), "Set the issue date to today or earlier, then send again."),
+)
+
+
+def specific_fix(reason: str | None) -> str | None:
+    """A concrete next step for a KSeF rejection reason, when the reason is one of the common ones."""
+    text = (reason or "").casefold()
+    for words, fix in _REASON_FIXES:
+        if any(word in text for word in words):
+            return fix
+    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from flowtly_mcp.models.common import ClientRef, InputModel
-from flowtly_mcp.tools.workflows.shapes import Amount
+from flowtly_mcp.tools.workflows.shapes import Amount, range_end
 
 AS_OF = "Report date (default today)"
 
@@ -31,11 +31,10 @@ class StatementInput(InputModel):
     date_from: dt.date
     date_to: dt.date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> StatementInput:
-        if self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _range(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        return range_end(info.data.get("date_from"), value)
 
 
 class TopDebtorsInput(InputModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from flowtly_mcp.models.common import InputModel, InvoiceRef, Money, TransactionRef
-from flowtly_mcp.tools.workflows.shapes import Amount
+from flowtly_mcp.tools.workflows.shapes import Amount, range_end
 
 Status = Literal["auto", "review", "no_match"]
 
@@ -37,11 +37,10 @@ class ReconcileUnmatchedInput(InputModel):
     date_to: dt.date = Field(description="Booking date to (inclusive)")
     dry_run: bool = Field(default=True, description="false applies the automatic matches (asks for confirmation)")
 
-    @model_validator(mode="after")
-    def _ordered(self) -> ReconcileUnmatchedInput:
-        if self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _range(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        return range_end(info.data.get("date_from"), value)
 
 
 class PaymentOut(BaseModel):

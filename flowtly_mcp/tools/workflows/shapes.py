@@ -6,6 +6,7 @@ their schema says just ``string`` to keep the tool list small.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.tools.errors import ToolInputError
+from flowtly_mcp.tools.workflows._logic import add_months
 
 
 def decimal_text(value: Decimal) -> str:
@@ -34,3 +36,14 @@ def ref_id(value: str, family: str, field: str) -> str:
         return refs.parse_ref(value, family)
     except ValueError as exc:
         raise ToolInputError(f"{field}: {exc}") from None
+
+
+def range_end(start: date | None, end: date, *, max_months: int | None = None) -> date:
+    """Validate the end of a date range against its start (for a field validator on ``date_to``)."""
+    if start is None:
+        return end
+    if end < start:
+        raise ValueError(f"must not be before date_from ({start.isoformat()})")
+    if max_months is not None and end > add_months(start, max_months):
+        raise ValueError(f"at most {max_months} months after date_from (KSeF's limit per query); split the range")
+    return end
