@@ -27,8 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--confirm", help="auto | elicit | token | off (FLOWTLY_CONFIRM)")
     parser.add_argument("--audit-log", type=Path, help="append every write as a JSON line here")
     parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", help="HTTP bind address (FLOWTLY_HTTP_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="HTTP port (FLOWTLY_HTTP_PORT, default 8000)")
+    parser.add_argument("--workers", type=int, help="HTTP worker processes (FLOWTLY_HTTP_WORKERS, default 1)")
+    parser.add_argument("--public-url", help="the MCP endpoint's URL as clients see it (FLOWTLY_HTTP_PUBLIC_URL)")
+    parser.add_argument("--allowed-hosts", help="extra Host header values to accept (FLOWTLY_HTTP_ALLOWED_HOSTS)")
+    parser.add_argument("--allowed-origins", help="extra Origin values to accept (FLOWTLY_HTTP_ALLOWED_ORIGINS)")
     parser.add_argument("--log-level", default="WARNING")
     commands = parser.add_subparsers(dest="command")
 
@@ -98,11 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_tools(args)
         if args.command == "call":
             return _call(args)
-        server = _build(args)
         if args.transport == "http":
-            server.run("streamable-http", host=args.host, port=args.port, stateless_http=True)
-        else:
-            server.run()
+            return _serve_http(args)
+        server = _build(args)
+        server.run()
         return 0
     except ConfigError as exc:
         print(f"flowtly-mcp: {exc}", file=sys.stderr)
@@ -114,6 +117,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"flowtly-mcp: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def _serve_http(args: argparse.Namespace) -> int:
+    from flowtly_mcp.transport.http import serve, serve_workers
+    from flowtly_mcp.transport.settings import HttpSettings
+
+    # Bearer tokens come from FLOWTLY_HTTP_TOKENS only: a command-line flag would show them in `ps`.
+    http = HttpSettings.from_env(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        public_url=args.public_url,
+        allowed_hosts=_comma_list(args.allowed_hosts),
+        allowed_origins=_comma_list(args.allowed_origins),
+    )
+    http.check(settings_from(args))
+    if http.workers == 1:
+        serve(_build(args), http, log_level=args.log_level)
+        return 0
+    if args.sandbox:
+        raise ConfigError(
+            "--sandbox keeps one sandbox inside each process, so --workers would each see their own data; "
+            "run `flowtly-mcp sandbox` once and point FLOWTLY_BASE_URL (and FLOWTLY_API_TOKEN) at it"
+        )
+    settings_from(args).api.check_auth()
+    serve_workers(http, _worker_env(args), log_level=args.log_level)
+    return 0
+
+
+def _comma_list(raw: str | None) -> tuple[str, ...] | None:
+    return None if raw is None else tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _worker_env(args: argparse.Namespace) -> dict[str, str]:
+    """The flags as environment variables: worker processes configure themselves from the environment."""
+    env = {"FLOWTLY_TOOLSETS": args.toolsets, "FLOWTLY_CONFIRM": args.confirm}
+    if args.read_only:
+        env["FLOWTLY_READ_ONLY"] = "true"
+    if args.audit_log:
+        env["FLOWTLY_AUDIT_LOG"] = str(args.audit_log)
+    return {name: value for name, value in env.items() if value}
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
