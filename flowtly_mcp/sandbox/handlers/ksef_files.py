@@ -149,12 +149,12 @@ def download_upo(call: Call) -> Reply:
     if state.get("status") != "success":
         raise ApiError(409, f"No UPO yet: the KSeF {ksef_state.describe(state)}.")
     receipt = upo.Receipt(
-        session_reference=str((state.get("providerPayload") or {}).get("sessionReferenceNumber") or ""),
+        session_reference=ksef_state.session_reference(state),
         seller_nip=str(world.organization().get("tin") or ""),
         ksef_number=str(state["einvoicingNumber"]),
         invoice_number=str(invoice.get("name") or ""),
         issue_date=_day(invoice.get("issueDate")),
-        sent_at=str((state.get("providerPayload") or {}).get("sentAt") or ""),
+        sent_at=str(state.get("_sentAt") or state.get("acquisitionTimestamp") or ""),
         registered_at=str(state.get("acquisitionTimestamp") or ""),
         invoice_xml=fa3.build(invoice_data(world, invoice)),
     )

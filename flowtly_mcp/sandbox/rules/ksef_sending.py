@@ -94,18 +94,22 @@ def send(world: World, invoice: Record) -> Record:
         "upoUrl": None,
         "verificationLink": None,
         "rejectionReason": None,
-        "providerPayload": {
-            "code": 100,
-            "description": ksef_state.STATUS_DESCRIPTIONS[100],
-            "sessionReferenceNumber": session["referenceNumber"],
-            "sentAt": moment.isoformat(),
-        },
+        "providerPayload": [
+            {
+                "code": 100,
+                "description": ksef_state.STATUS_DESCRIPTIONS[100],
+                "at": moment.isoformat(),
+                "sessionReferenceNumber": session["referenceNumber"],
+            }
+        ],
         "einvoicingNumber": None,
         "invoiceNumber": invoice.get("name"),
         "issueDate": invoice.get("issueDate"),
         "currency": invoice.get("currency"),
         "_reads": 0,
         "_attempt": attempt,
+        "_session": session["referenceNumber"],
+        "_sentAt": moment.isoformat(),
     }
     if previous:
         world.store.replace("e-invoicing", state)

@@ -25,6 +25,21 @@ STATUS_DESCRIPTIONS = {
 }
 
 
+def payload_entries(state: Record) -> list[dict[str, Any]]:
+    """The record's KSeF status history (`providerPayload` is an array of KSeF status answers)."""
+    payload = state.get("providerPayload")
+    return [entry for entry in payload if isinstance(entry, dict)] if isinstance(payload, list) else []
+
+
+def with_entry(state: Record, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*payload_entries(state), entry]
+
+
+def session_reference(state: Record) -> str:
+    """The interactive session the invoice went through (recorded when sent; seed records lack it)."""
+    return str(state.get("_session") or state.get("referenceNumber") or "")
+
+
 def invoice_iri_of(invoice: Record) -> str:
     return f"/api/invoices/{invoice['id']}"
 
@@ -32,7 +47,9 @@ def invoice_iri_of(invoice: Record) -> str:
 def outbound_record(world: World, invoice: Record) -> Record | None:
     """The invoice's outbound e-invoicing record (the latest one), if it was ever sent to KSeF."""
     records = [
-        r for r in world.related("e-invoicing", "invoice", invoice_iri_of(invoice)) if r.get("direction") == "outbound"
+        r
+        for r in world.related("e-invoicing", "invoice", invoice_iri_of(invoice))
+        if r.get("direction") in ("outbound", None)
     ]
     return records[-1] if records else None
 
@@ -68,8 +85,9 @@ def advance(world: World, state: Record) -> Record:
     updated = dict(state, _reads=reads)
     if reads >= world.config.ksef_steps:
         updated = conclude(world, updated)
-    else:
-        updated.update(status="processing", statusCode=150)
+    elif updated.get("status") != "processing":
+        entry = {"code": 150, "description": STATUS_DESCRIPTIONS[150], "at": world.timestamp()}
+        updated.update(status="processing", statusCode=150, providerPayload=with_entry(state, entry))
     return world.store.replace("e-invoicing", updated)
 
 
@@ -86,16 +104,18 @@ def conclude(world: World, state: Record) -> Record:
             statusCode=440,
             rejectionReason=f"Duplikat faktury: numer {invoice.get('name')} został już przyjęty "
             f"(KSeF {duplicate.get('einvoicingNumber')}).",
-            providerPayload={
-                "code": 440,
-                "description": STATUS_DESCRIPTIONS[440],
-                "extensions": {
-                    "originalKsefNumber": duplicate.get("einvoicingNumber"),
-                    "originalSessionReferenceNumber": (duplicate.get("providerPayload") or {}).get(
-                        "sessionReferenceNumber"
-                    ),
+            providerPayload=with_entry(
+                state,
+                {
+                    "code": 440,
+                    "description": STATUS_DESCRIPTIONS[440],
+                    "at": world.timestamp(),
+                    "extensions": {
+                        "originalKsefNumber": duplicate.get("einvoicingNumber"),
+                        "originalSessionReferenceNumber": session_reference(duplicate),
+                    },
                 },
-            },
+            ),
         )
     problem = _semantic_problem(world, invoice)
     if problem is not None:
@@ -104,14 +124,16 @@ def conclude(world: World, state: Record) -> Record:
             status="rejected",
             statusCode=450,
             rejectionReason=problem,
-            providerPayload={"code": 450, "description": STATUS_DESCRIPTIONS[450], "details": [problem]},
+            providerPayload=with_entry(
+                state,
+                {"code": 450, "description": STATUS_DESCRIPTIONS[450], "at": world.timestamp(), "details": [problem]},
+            ),
         )
     seller_nip = str(world.organization().get("tin") or "")
     moment = world.now()
     hex12 = hashlib.sha256(f"{state.get('referenceNumber')}|{invoice['id']}".encode()).hexdigest()[:12].upper()
     number = ksef_number(seller_nip, moment.date().isoformat(), hex12)
-    payload: dict[str, Any] = dict(state.get("providerPayload") or {})
-    payload.update(code=200, description=STATUS_DESCRIPTIONS[200], ksefNumber=number)
+    entry = {"code": 200, "description": STATUS_DESCRIPTIONS[200], "at": moment.isoformat(), "ksefNumber": number}
     return dict(
         state,
         status="success",
@@ -121,7 +143,7 @@ def conclude(world: World, state: Record) -> Record:
         upoUrl=f"/api/e-invoicing/invoices/{invoice['id']}/download/upo",
         verificationLink=f"https://qr-test.ksef.mf.gov.pl/invoice/{seller_nip}/{moment.date():%d-%m-%Y}/{hex12}",
         rejectionReason=None,
-        providerPayload=payload,
+        providerPayload=with_entry(state, entry),
     )
 
 
