@@ -130,7 +130,8 @@ class Requester:
                     budget.next_wait(None, self._clock() - started) if may_resend_after_fault(method, fault) else None
                 )
                 if wait is None:
-                    raise error from fault
+                    # The transport's exception holds the request, Authorization header included: do not chain it.
+                    raise error from None
                 logger.debug("retrying %s %s in %.2f s (retry %d)", method, shown, wait, budget.retries_done)
                 await self._sleep(wait)
                 continue
