@@ -24,7 +24,7 @@ from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import counterparties_models as m
 from flowtly_mcp.tools.workflows.loading import Listing, fetch_many, get_many, read_views
-from flowtly_mcp.tools.workflows.shapes import ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped_all, ref_id
 
 TOOLSET = "workflows"
 LIST_COUNTERPARTIES = op("GET", "/counterparties")
@@ -41,7 +41,7 @@ async def _find(inv: Invocation, args: m.FindDuplicatesInput) -> m.DuplicatesOut
     wanted = TIERS.index(args.min_tier)
     groups = [group for group in find_duplicate_groups(views) if TIERS.index(group.tier) <= wanted]
     return m.DuplicatesOut(
-        groups=[_group_out(group, by_id, views) for group in groups[: args.limit]],
+        groups=dumped_all(_group_out(group, by_id, views) for group in groups[: args.limit]),
         count=len(groups),
         scanned=len(views),
         warnings=warnings,

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from flowtly_mcp.models.common import CounterpartyRef, InputModel
+from flowtly_mcp.tools.workflows.shapes import Rows
 
 Tier = Literal["certain", "strong", "candidate"]
 
@@ -43,7 +44,7 @@ class GroupOut(BaseModel):
 
 
 class DuplicatesOut(BaseModel):
-    groups: list[GroupOut]
+    groups: Rows
     count: int = Field(description="Groups found at min_tier or stronger; groups holds up to limit")
     scanned: int = Field(description="Counterparties compared")
     warnings: list[str] = []

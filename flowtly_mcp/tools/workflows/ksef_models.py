@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from flowtly_mcp.models.common import InputModel, InvoiceRef
-from flowtly_mcp.tools.workflows.shapes import Amount, range_end
+from flowtly_mcp.tools.workflows.shapes import Amount, Rows, range_end
 
 INBOUND_MAX_MONTHS = 3
 
@@ -52,7 +53,7 @@ class KsefOut(BaseModel):
     reference: str | None = None
     reason: str | None = Field(default=None, description="KSeF's rejection reason")
     hint: str | None = Field(default=None, description="What to do next")
-    upo: UpoOut | None = None
+    upo: dict[str, Any] | None = Field(default=None, description="Saved receipt: path, sha256, size")
     notes: list[str] = []
 
 
@@ -73,5 +74,5 @@ class InboundItemOut(BaseModel):
 
 
 class InboundOut(BaseModel):
-    total: int = Field(description="Inbound invoices KSeF holds for the range")
-    invoices: list[InboundItemOut] = Field(description="Up to limit of them")
+    total: int
+    invoices: Rows

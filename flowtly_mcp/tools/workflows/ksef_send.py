@@ -36,7 +36,7 @@ from flowtly_mcp.tools.workflows.ksef_common import (
     state_of,
     status_of,
 )
-from flowtly_mcp.tools.workflows.shapes import ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped, ref_id
 
 TOOLSET = "workflows"
 OPEN_SESSION = op("POST", "/e-invoicing/ksef/session")
@@ -103,7 +103,7 @@ async def _finish(inv: Invocation, invoice_id: str, state: Mapping[str, Any], no
     result = outcome(invoice_id, record, final)
     if result.status == "success" and result.ksef_number:
         try:
-            result.upo = await save_upo(inv, invoice_id, result.ksef_number)
+            result.upo = dumped(await save_upo(inv, invoice_id, result.ksef_number))
         except api_errors.ApiError as failure:
             notes.append(f"UPO not saved ({failure.message}); call ksef_status with upo=true later")
     result.notes = [*notes, *result.notes]
@@ -177,7 +177,7 @@ def ksef_send_specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="send_invoice_to_ksef",
         title="Send invoice to KSeF",
-        description="Check, confirm and send an invoice to KSeF, then wait for its KSeF number and save the UPO.",
+        description="Check and send an invoice to KSeF, then wait for its KSeF number and save the UPO.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
         operations=(GET_INVOICE, DOWNLOAD_XML, OPEN_SESSION, SEND, DOWNLOAD_UPO),

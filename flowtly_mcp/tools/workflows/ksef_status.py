@@ -12,7 +12,7 @@ from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import ksef_models as m
 from flowtly_mcp.tools.workflows.ksef_common import DOWNLOAD_UPO, GET_INVOICE, outcome, read_invoice, save_upo, state_of
-from flowtly_mcp.tools.workflows.shapes import ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all, ref_id
 
 TOOLSET = "workflows"
 SYNC_INBOUND = op("POST", "/e-invoicing/invoices/inbound/sync")
@@ -23,7 +23,7 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
     record = await read_invoice(inv, invoice_id)
     result = outcome(invoice_id, record, state_of(record))
     if args.upo and result.status == "success" and result.ksef_number:
-        result.upo = await save_upo(inv, invoice_id, result.ksef_number)
+        result.upo = dumped(await save_upo(inv, invoice_id, result.ksef_number))
     return result
 
 
@@ -31,7 +31,7 @@ async def _sync_inbound(inv: Invocation, args: m.InboundInput) -> m.InboundOut:
     body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
     answer = await inv.api.post_action("/e-invoicing/invoices/inbound/sync", body)
     items = [_inbound(record) for record in collection_members(answer)]
-    return m.InboundOut(total=_total(answer, len(items)), invoices=items[: args.limit])
+    return m.InboundOut(total=_total(answer, len(items)), invoices=dumped_all(items[: args.limit]))
 
 
 def _total(answer: Any, fallback: int) -> int:

@@ -21,7 +21,7 @@ from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import receivables_models as m
 from flowtly_mcp.tools.workflows._logic import as_of, today_in_poland
 from flowtly_mcp.tools.workflows.loading import Listing, fetch_many, read_views
-from flowtly_mcp.tools.workflows.shapes import ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all, ref_id
 
 TOOLSET = "workflows"
 LIST_INVOICES = op("GET", "/invoices")
@@ -74,16 +74,20 @@ async def _aging(inv: Invocation, args: m.AgingInput) -> m.AgingOut:
     equivalent = None
     if report.base_equivalent is not None:
         base = report.base_equivalent
-        equivalent = m.EquivalentOut(
-            currency=base.currency,
-            buckets={bucket: _display(base.buckets[bucket]) for bucket in BUCKETS},
-            total=_display(base.total),
-            missing_rate=list(base.missing_rate),
+        equivalent = dumped(
+            m.EquivalentOut(
+                currency=base.currency,
+                buckets={bucket: _display(base.buckets[bucket]) for bucket in BUCKETS},
+                total=_display(base.total),
+                missing_rate=list(base.missing_rate),
+            )
         )
     return m.AgingOut(
         as_of=day,
-        lines=[_line(line, books.name(line.group) if args.group_by == "client" else None) for line in report.lines],
-        totals=[_line(line, None) for line in report.totals.values()],
+        lines=dumped_all(
+            _line(line, books.name(line.group) if args.group_by == "client" else None) for line in report.lines
+        ),
+        totals=dumped_all(_line(line, None) for line in report.totals.values()),
         pln_equivalent=equivalent,
         warnings=books.warnings,
     )
@@ -101,7 +105,7 @@ async def _overdue(inv: Invocation, args: m.OverdueInput) -> m.OverdueOut:
     items = overdue(books.invoices, day, args.min_days, client_id)
     return m.OverdueOut(
         as_of=day,
-        items=[
+        items=dumped_all(
             m.OverdueItemOut(
                 invoice=item.invoice_id,
                 number=item.number,
@@ -113,7 +117,7 @@ async def _overdue(inv: Invocation, args: m.OverdueInput) -> m.OverdueOut:
                 days=item.days_overdue,
             )
             for item in items[: args.limit]
-        ],
+        ),
         count=len(items),
         totals=totals_by_currency((item.currency, item.open) for item in items),
         warnings=books.warnings,
@@ -130,7 +134,7 @@ async def _statement(inv: Invocation, args: m.StatementInput) -> m.StatementOut:
         name=client.name,
         date_from=args.date_from,
         date_to=args.date_to,
-        currencies=[
+        currencies=dumped_all(
             m.CurrencyStatementOut(
                 currency=section.currency,
                 opening=section.opening_balance,
@@ -151,7 +155,7 @@ async def _statement(inv: Invocation, args: m.StatementInput) -> m.StatementOut:
                 closing=section.closing_balance,
             )
             for section in statement.currencies.values()
-        ],
+        ),
         undated_payments=statement.undated_payments,
         warnings=books.warnings,
     )
@@ -163,7 +167,7 @@ async def _top_debtors(inv: Invocation, args: m.TopDebtorsInput) -> m.TopDebtors
     ranked = top_debtors(books.invoices, day, args.n)
     return m.TopDebtorsOut(
         as_of=day,
-        currencies=[
+        currencies=dumped_all(
             m.CurrencyDebtorsOut(
                 currency=currency,
                 debtors=[
@@ -179,7 +183,7 @@ async def _top_debtors(inv: Invocation, args: m.TopDebtorsInput) -> m.TopDebtors
                 ],
             )
             for currency, debtors in ranked.items()
-        ],
+        ),
         warnings=books.warnings,
     )
 
@@ -189,7 +193,7 @@ def receivables_specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="receivables_aging",
         title="Receivables aging",
-        description="Open receivables by days past due (current, 1-30, 31-60, 61-90, 90+) per client or currency.",
+        description="Open receivables by age bucket (current, 1-30 … 90+ days past due), per client or currency.",
         toolset=TOOLSET,
         risk=Risk.READ,
         operations=reads,
@@ -201,14 +205,13 @@ def receivables_specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="overdue_invoices",
         title="Overdue invoices",
-        description="Invoices at least min_days past due with money open, most overdue first, totals per currency.",
+        description="Invoices at least min_days past due, most overdue first, with totals per currency.",
         toolset=TOOLSET,
         risk=Risk.READ,
         operations=reads,
         input_model=m.OverdueInput,
         output_model=m.OverdueOut,
         handler=_overdue,
-        core=True,
     )
     yield ToolSpec(
         name="client_statement",

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from flowtly_mcp.models.common import ClientRef, InputModel
-from flowtly_mcp.tools.workflows.shapes import Amount, range_end
+from flowtly_mcp.tools.workflows.shapes import Amount, Rows, range_end
 
-AS_OF = "Report date (default today)"
+AS_OF = "Default: today"
 
 
 class AgingInput(InputModel):
     as_of: dt.date | None = Field(default=None, description=AS_OF)
     group_by: Literal["client", "currency"] = "client"
-    pln_equivalent: bool = Field(default=False, description="Also a PLN total at each invoice's rate")
+    pln_equivalent: bool = Field(default=False, description="Add a PLN total at invoice rates")
 
 
 class OverdueInput(InputModel):
-    min_days: int = Field(default=1, ge=1, le=3650, description="At least this many days past due")
+    min_days: int = Field(default=1, ge=1, description="Days past due, at least")
     client: ClientRef | None = None
     as_of: dt.date | None = Field(default=None, description=AS_OF)
     limit: int = Field(default=50, ge=1, le=500)
@@ -61,9 +61,9 @@ class EquivalentOut(BaseModel):
 
 class AgingOut(BaseModel):
     as_of: dt.date
-    lines: list[AgingLineOut]
-    totals: list[AgingLineOut] = Field(description="Per currency, never summed across currencies")
-    pln_equivalent: EquivalentOut | None = None
+    lines: Rows
+    totals: Rows
+    pln_equivalent: dict[str, Any] | None = None
     warnings: list[str] = []
 
 
@@ -80,9 +80,9 @@ class OverdueItemOut(BaseModel):
 
 class OverdueOut(BaseModel):
     as_of: dt.date
-    items: list[OverdueItemOut]
-    count: int = Field(description="All matches; items holds up to limit, most overdue first")
-    totals: dict[str, Amount] = Field(description="Open overdue amount per currency, all matches")
+    items: Rows
+    count: int
+    totals: dict[str, Amount]
     warnings: list[str] = []
 
 
@@ -110,7 +110,7 @@ class StatementOut(BaseModel):
     name: str | None
     date_from: dt.date
     date_to: dt.date
-    currencies: list[CurrencyStatementOut]
+    currencies: Rows
     undated_payments: int = 0
     warnings: list[str] = []
 
@@ -131,5 +131,5 @@ class CurrencyDebtorsOut(BaseModel):
 
 class TopDebtorsOut(BaseModel):
     as_of: dt.date
-    currencies: list[CurrencyDebtorsOut]
+    currencies: Rows
     warnings: list[str] = []

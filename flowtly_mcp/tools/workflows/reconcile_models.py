@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from flowtly_mcp.models.common import InputModel, InvoiceRef, Money, TransactionRef
-from flowtly_mcp.tools.workflows.shapes import Amount, range_end
+from flowtly_mcp.tools.workflows.shapes import Amount, Rows, range_end
 
 Status = Literal["auto", "review", "no_match"]
 
 
 class AllocationIn(InputModel):
     invoice: InvoiceRef
-    amount: Money | None = Field(
-        default=None, gt=0, description="In the invoice's currency; default: its open amount, up to what is left"
-    )
+    amount: Money | None = Field(default=None, gt=0, description="Invoice currency; default: what is open")
 
 
 class SuggestInput(InputModel):
-    transaction: TransactionRef = Field(description="Incoming bank transaction")
-    limit: int = Field(default=3, ge=1, le=10, description="At most this many candidates")
+    transaction: TransactionRef
+    limit: int = Field(default=3, ge=1, le=10)
 
 
 class ReconcilePaymentInput(InputModel):
-    transaction: TransactionRef = Field(description="Incoming bank transaction")
+    transaction: TransactionRef
     allocations: list[AllocationIn] | None = Field(
-        default=None, min_length=1, max_length=20, description="Omit to apply the automatic match, if there is one"
+        default=None, min_length=1, max_length=20, description="Omit for the automatic match"
     )
 
 
@@ -75,13 +73,11 @@ class AppliedOut(BaseModel):
 
 
 class SuggestOut(BaseModel):
-    payment: PaymentOut
-    status: Literal["auto", "review", "no_match", "applied"] = Field(
-        description="auto: one confident match (reconcile_payment applies it); applied: already reconciled"
-    )
-    candidates: list[CandidateOut]
+    payment: dict[str, Any]
+    status: Literal["auto", "review", "no_match", "applied"]
+    candidates: Rows
     reasons: list[str]
-    applied: list[AppliedOut] = []
+    applied: Rows = []
 
 
 class ReconcileOut(BaseModel):

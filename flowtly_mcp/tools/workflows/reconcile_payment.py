@@ -34,7 +34,7 @@ from flowtly_mcp.tools.workflows.matching_data import (
     load_matching,
     payment_out,
 )
-from flowtly_mcp.tools.workflows.shapes import decimal_text, ref_id
+from flowtly_mcp.tools.workflows.shapes import decimal_text, dumped, dumped_all, ref_id
 
 TOOLSET = "workflows"
 GET_TRANSACTION = op("GET", "/transactions/{id}")
@@ -58,17 +58,17 @@ async def _suggest(inv: Invocation, args: m.SuggestInput) -> m.SuggestOut:
     applied = data.applied.get(transaction.id, [])
     if applied or lists_applications(record):
         return m.SuggestOut(
-            payment=payment_out(transaction),
+            payment=dumped(payment_out(transaction)),
             status="applied",
             candidates=[],
             reasons=["the payment is already applied to invoices; nothing to suggest"],
-            applied=[m.AppliedOut(invoice=p.invoice_id, amount=p.amount, record=p.id) for p in applied],
+            applied=dumped_all(m.AppliedOut(invoice=p.invoice_id, amount=p.amount, record=p.id) for p in applied),
         )
     outcome = decide(transaction, data.index, limit=args.limit)
     return m.SuggestOut(
-        payment=payment_out(transaction),
+        payment=dumped(payment_out(transaction)),
         status=outcome.status,
-        candidates=[candidate_out(candidate) for candidate in outcome.candidates],
+        candidates=dumped_all(candidate_out(candidate) for candidate in outcome.candidates),
         reasons=[*outcome.reasons, *data.warnings],
     )
 
@@ -228,7 +228,7 @@ def payment_specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="suggest_payment_matches",
         title="Suggest payment matches",
-        description="Ranked invoices an incoming bank payment may settle, each with allocations, confidence, reasons.",
+        description="Invoices an incoming bank payment may settle, ranked, with allocations, confidence and reasons.",
         toolset=TOOLSET,
         risk=Risk.READ,
         operations=(GET_TRANSACTION, *READ_OPERATIONS),
@@ -240,7 +240,7 @@ def payment_specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="reconcile_payment",
         title="Reconcile payment",
-        description="Apply a bank payment to invoices (given allocations, or the automatic match); previews first.",
+        description="Apply an incoming payment to invoices: given allocations or the automatic match.",
         toolset=TOOLSET,
         risk=Risk.WRITE,
         operations=(GET_TRANSACTION, GET_INVOICE, LIST_APPLIED, CREATE_APPLIED, *READ_OPERATIONS),

@@ -6,11 +6,12 @@ their schema says just ``string`` to keep the tool list small.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.tools.errors import ToolInputError
@@ -47,3 +48,16 @@ def range_end(start: date | None, end: date, *, max_months: int | None = None) -
     if max_months is not None and end > add_months(start, max_months):
         raise ValueError(f"at most {max_months} months after date_from (KSeF's limit per query); split the range")
     return end
+
+
+# Nested parts of an answer are published as plain objects: their fields explain themselves, and a full nested
+# schema would be paid for in tokens on every turn. They are still built from typed models (`dumped`).
+Rows = list[dict[str, Any]]
+
+
+def dumped(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def dumped_all(models: Iterable[BaseModel]) -> Rows:
+    return [model.model_dump(mode="json") for model in models]
