@@ -31,9 +31,15 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class _Window:
-    text: str
+    source: str
+    begin: int
+    end: int
     key: str
     loose: str
+
+    @property
+    def text(self) -> str:
+        return self.source[self.begin : self.end]
 
 
 def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tuple[dict[str, Reference], list[str]]:
@@ -47,7 +53,8 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tupl
     sources: list[tuple[str, list[_Window]]] = []
     if mpp and mpp.invoice_number:
         runs = invoice_number_runs(mpp.invoice_number)
-        whole = _Window(mpp.invoice_number, "".join(runs), loose_key_of_runs(runs))
+        number = mpp.invoice_number
+        whole = _Window(number, 0, len(number), "".join(runs), loose_key_of_runs(runs))
         sources.append(("split-payment /INV/", [whole]))
     free_text = (mpp.text or "") if mpp else title
     if free_text:
@@ -66,15 +73,17 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tupl
         notes.append(f"the title names {', '.join(sorted(set(closed)))}, which is no longer open")
     if found or closed:
         return found, notes
+    shortest, longest = index.key_length_range
     for origin, windows in sources:
         for window in windows:
-            if len(window.key) < MIN_TYPO_KEY_LENGTH:
+            # One edit changes the length by at most one; shorter keys have too many neighbours to mean anything.
+            if len(window.key) < max(MIN_TYPO_KEY_LENGTH, shortest - 1) or len(window.key) > longest + 1:
                 continue
             for number_key in index.typo_neighbours(window.key):
                 if number_key != window.key and OSA.distance(number_key, window.key, score_cutoff=1) <= 1:
                     for invoice_id in index.by_number[number_key]:
-                        number = index.invoices[invoice_id].number
-                        reason = f'{origin} has "{window.text}", one character away from invoice {number}'
+                        typed = index.invoices[invoice_id].number
+                        reason = f'{origin} has "{window.text}", one character away from invoice {typed}'
                         _keep(found, Reference(invoice_id, TYPO_POINTS, reason))
     if not found and sources:
         notes.append("no invoice number or split-payment reference to an open invoice found in the title")
@@ -94,20 +103,19 @@ def _windows(text: str, index: MatchIndex) -> list[_Window]:
     shown = text if len(folded) == len(text) else folded
     matches = list(RUN_PATTERN.finditer(folded))
     runs = [match.group() for match in matches]
-    shortest, longest = index.key_length_range
-    if not longest:
-        return []
+    loose_runs = [loose_key_of_runs([run]) for run in runs]
+    longest, loose_longest = index.key_length_range[1], index.loose_length_max
     windows: list[_Window] = []
     for start in range(len(runs)):
-        key = ""
+        key = loose = ""
         has_digit = False
         for end in range(start, len(runs)):
             key += runs[end]
-            has_digit = has_digit or runs[end][0].isdigit()
-            loose = loose_key_of_runs(runs[start : end + 1])
+            loose = loose + "-" + loose_runs[end] if loose else loose_runs[end]
             # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
-            if len(key) > longest + 1 and len(loose) > index.loose_length_max:
+            if len(key) > longest + 1 and len(loose) > loose_longest:
                 break
-            if has_digit and len(key) >= max(MIN_TEXT_KEY_LENGTH, shortest - 1):
-                windows.append(_Window(shown[matches[start].start() : matches[end].end()], key, loose))
+            has_digit = has_digit or runs[end][0].isdigit()
+            if has_digit and len(key) >= MIN_TEXT_KEY_LENGTH:
+                windows.append(_Window(shown, matches[start].start(), matches[end].end(), key, loose))
     return windows
