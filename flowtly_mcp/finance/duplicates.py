@@ -3,8 +3,9 @@
 Tiers: ``certain`` — the same valid NIP or EU VAT number; ``strong`` — the same bank account; ``candidate`` —
 the same or a nearly identical company name once legal forms, accents, punctuation and case are gone. Links are
 followed transitively, but two records carrying different valid tax numbers are never put in one group,
-whatever else they share (two companies of one family often share a name, sometimes even an account). A group's
-tier is its weakest link; a pair linked at several tiers counts at its highest.
+whatever else they share (two companies of one family often share a name, sometimes even an account), and a name
+or account shared by records with different tax numbers joins nobody. A group's tier is its weakest link; a pair
+linked at several tiers counts at its highest.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class _Groups:
 
     def __init__(self, counterparties: Sequence[CounterpartyView]) -> None:
         self.parent = {c.id: c.id for c in counterparties}
-        self.tax_keys: dict[str, set[str]] = {c.id: _tax_keys(c) for c in counterparties}
+        self.record_keys: dict[str, frozenset[str]] = {c.id: frozenset(_tax_keys(c)) for c in counterparties}
+        # tax numbers of each component, kept at its root
+        self.tax_keys: dict[str, set[str]] = {c.id: set(self.record_keys[c.id]) for c in counterparties}
         self.weakest: dict[str, int] = {c.id: 0 for c in counterparties}
 
     def root(self, identifier: str) -> str:
@@ -84,6 +87,15 @@ class _Groups:
             self.join(members[0], other, tier)
 
 
+def _contested(ids: Sequence[str], groups: _Groups) -> bool:
+    """True when records sharing a name or an account carry different tax numbers.
+
+    Such a signal says nothing about which company a record without a tax number belongs to, so it joins nobody.
+    """
+    keys = frozenset[str]().union(*(groups.record_keys[identifier] for identifier in ids))
+    return len(keys) > 1
+
+
 def _tax_keys(counterparty: CounterpartyView) -> set[str]:
     return {key for key in (tax_key(tin) for tin in counterparty.tins) if key}
 
@@ -99,7 +111,7 @@ def find_duplicate_groups(
     by_account: dict[str, list[str]] = defaultdict(list)
     by_name: dict[str, list[str]] = defaultdict(list)
     for record in records:
-        for key in sorted(groups.tax_keys[record.id]):
+        for key in sorted(groups.record_keys[record.id]):
             by_tax[key].append(record.id)
         for account in {normalize_iban(account) for account in record.bank_accounts} - {None}:
             by_account[str(account)].append(record.id)
@@ -111,8 +123,8 @@ def find_duplicate_groups(
     signals += [("candidate", "name", name, ids) for name, ids in by_name.items() if len(ids) > 1]
     signals += _similar_names(by_name, name_cutoff)
     for tier in TIERS:
-        for signal_tier, _, _, ids in signals:
-            if signal_tier == tier:
+        for signal_tier, kind, _, ids in signals:
+            if signal_tier == tier and (kind == "tax_id" or not _contested(ids, groups)):
                 groups.join_all(ids, tier)
     return _collect(records, groups, signals)
 
