@@ -2,7 +2,8 @@
 
 Adapters read invoices (with embedded rows, applied payments and KSeF state), bank transactions,
 counterparties and clients from API JSON in any of its shapes. Unknown fields are ignored, missing optional ones
-become None, and a required field that cannot be used raises a ValueError naming the record and the field.
+become None, and a required field that cannot be used raises a ValueError naming the record and the field. So does
+a money or date field that is present but unreadable: reading it as "absent" would silently change a balance.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ def _currency(reader: FieldReader, default_currency: str) -> str:
     # Clients give the currency as an IRI (/api/currencies/PLN); invoices and transactions as the ISO code.
     code = iri_id(reader.data.get("currency"))
     return (code or default_currency).upper()
+
+
+def _optional_int(value: object) -> int | None:
+    # A status code is informative only; an odd one must not make the whole invoice unreadable.
+    try:
+        return int(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
+    except ValueError:
+        return None
 
 
 def _embedded_list(value: object) -> tuple[list[Record], int]:
@@ -171,7 +180,7 @@ class InvoiceView:
             status=reader.text("status"),
             ksef_number=ksef.text("einvoicingNumber", "ksefNumber") or reader.text("ksefNumber"),
             ksef_status=ksef.text("status"),
-            ksef_status_code=ksef.integer("statusCode"),
+            ksef_status_code=_optional_int(e_invoicing.get("statusCode")),
             buyer_tin=reader.text("tin"),
             buyer_tin_type=reader.text("tinType"),
             buyer_tin_country=reader.text("tinCountry"),

@@ -359,3 +359,12 @@ def test_any_spelling_of_a_number_in_a_title_finds_the_invoice(
     best = decide(transaction("txn_1", "10.00", title), index).candidates[0]
     assert best.invoice_ids == ("1",)
     assert best.score == 150
+
+
+def test_evidence_that_cancels_out_is_not_offered() -> None:
+    # Beta pays 1230.00 with no reference; only ACME has an invoice for that amount: 40 - 50 + 10 = 0.
+    index = index_of(invoice(1, "FV/2026/10/0012", "1230.00", client=1))
+    outcome = decide(transaction("txn_1", "1230.00", "payment", account=BETA_IBAN), index)
+    assert outcome.status == "no_match"
+    assert outcome.candidates == ()
+    assert 'client 2 "Beta" has no open invoice in PLN up to 1230.00 PLN' in outcome.reasons

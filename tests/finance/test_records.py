@@ -264,3 +264,10 @@ def test_collection_members_accepts_prefixed_unprefixed_and_plain_lists() -> Non
     assert collection_members([item]) == [item]
     assert collection_members({"detail": "Not Found"}) == []
     assert collection_members("nonsense") == []
+
+
+def test_an_odd_ksef_status_code_does_not_make_the_invoice_unreadable() -> None:
+    record = invoice_json(1, "FV/1", 10, eInvoicing={"status": "processing", "statusCode": "n/a"})
+    view = InvoiceView.from_api(record)
+    assert (view.ksef_status, view.ksef_status_code) == ("processing", None)
+    assert InvoiceView.from_api({**record, "eInvoicing": {"statusCode": "440"}}).ksef_status_code == 440

@@ -134,7 +134,11 @@ def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
         else:
             evaluation.candidates.append(candidate)
     evaluation.candidates.extend(_groups(transaction, index, references, payer, evaluation))
-    evaluation.candidates.sort(key=lambda candidate: _rank(candidate, index))
+    # A candidate whose evidence cancels out (an amount that matches another client's invoice) is noise.
+    evaluation.candidates = sorted(
+        (candidate for candidate in evaluation.candidates if candidate.score > 0),
+        key=lambda candidate: _rank(candidate, index),
+    )
     return evaluation
 
 
