@@ -1,0 +1,151 @@
+"""reconcile_unmatched: proposals for a whole period, applying only confident ones, never twice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import unquote
+
+import httpx2
+import pytest
+from mcp import Client
+
+from flowtly_mcp.sandbox import Sandbox
+from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth
+
+from .conftest import MODES, TODAY, ServerFactory, applied_to, body, confirmed, error_text, writes
+from .test_reconcile_payment import REFERENCED
+
+pytestmark = pytest.mark.anyio
+PERIOD = {"date_from": "2025-01-01", "date_to": TODAY.isoformat()}
+
+
+def by_transaction(result: dict[str, Any], status: str) -> dict[str, list[tuple[str, Decimal]]]:
+    return {
+        item["transaction"]: [(a["invoice"], Decimal(a["amount"])) for a in item["allocations"]]
+        for item in result[status]
+    }
+
+
+async def test_dry_run_proposes_only_right_matches_and_explains_the_rest(
+    sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    async with Client(make_server()) as client:
+        outcome = body(await client.call_tool("reconcile_unmatched", PERIOD))
+    assert outcome["status"] == "done", "a dry run needs no confirmation"
+    result = outcome["result"]
+    assert writes(sandbox) == []
+    labels = {label.transaction_id: label for label in truth.reconciliation}
+    auto = by_transaction(result, "auto")
+    for transaction, allocations in auto.items():
+        label = labels.get(transaction)
+        assert label is not None and label.allocations is not None, f"{transaction} applied without a right answer"
+        assert allocations == [(str(a.invoice_id), a.amount) for a in label.allocations]
+    for label in truth.reconciliation:
+        if label.kind in REFERENCED:
+            assert label.transaction_id in auto, label.kind
+        if label.allocations is None:
+            assert label.transaction_id not in auto, label.kind
+    no_match = {item["transaction"]: item for item in result["no_match"]}
+    for label in truth.reconciliation:
+        if label.kind == CaseKind.UNRELATED:
+            assert no_match[label.transaction_id]["reasons"], "every unmatched payment says why"
+    assert result["counts"]["auto"] == len(auto)
+    assert result["counts"]["already_applied"] > 0, "payments applied in the seed are left alone"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_confident_matches_are_applied_after_confirmation_and_only_once(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    arguments = {**PERIOD, "dry_run": False}
+    async with Client(make_server(), mode=mode) as client:
+        first = body(await client.call_tool("reconcile_unmatched", arguments))
+        assert first["status"] == "confirmation_required"
+        listed = first["preview"]["details"]["apply"]
+        assert writes(sandbox) == []
+
+        done = body(
+            await client.call_tool(
+                "reconcile_unmatched", {**arguments, "confirmation_token": first["confirmation_token"]}
+            )
+        )
+        assert done["status"] == "done"
+        applied = by_transaction(done["result"], "applied")
+        assert len(applied) == len(listed) == done["result"]["counts"]["auto"]
+        assert done["result"]["skipped"] == []
+        posts = [w for w in writes(sandbox) if w[:2] == ("POST", "/invoice-transactions")]
+        assert len(posts) == sum(len(allocations) for allocations in applied.values()) == len(writes(sandbox))
+        for label in truth.reconciliation:
+            if label.transaction_id in applied:
+                stored = applied_to(sandbox, label.transaction_id)
+                assert sorted(Decimal(str(r["amount"])) for r in stored) == sorted(
+                    a.amount for a in label.allocations or ()
+                )
+
+        again = body(await client.call_tool("reconcile_unmatched", PERIOD))["result"]
+        assert again["counts"]["auto"] == 0
+        assert again["counts"]["already_applied"] >= done["result"]["counts"]["already_applied"] + len(applied)
+        writes_before = len(writes(sandbox))
+        repeat = await confirmed(client, "reconcile_unmatched", arguments)
+        assert repeat["applied"] == []
+        assert len(writes(sandbox)) == writes_before
+
+
+class PaysBehindOurBack(httpx2.AsyncBaseTransport):
+    """Another user applies a payment at the moment the tool re-reads it, just before writing."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.inner = httpx2.ASGITransport(app=sandbox.app)
+        self.paid: str | None = None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        query = unquote(request.url.query.decode())
+        if (
+            self.paid is None
+            and request.method == "GET"
+            and request.url.path == "/invoice-transactions"
+            and "transaction=" in query
+        ):
+            self.paid = query.split("transactions/")[1].split("&")[0]
+            await self._apply(self.paid)
+        return await self.inner.handle_async_request(request)
+
+    async def _apply(self, transaction: str) -> None:
+        record = self.sandbox.store.get("transactions", transaction)
+        assert record is not None
+        invoice = next(r for r in self.sandbox.store.all("invoices") if r.get("status") != "draft")
+        headers = {"Authorization": f"Bearer {self.sandbox.config.token}"}
+        async with httpx2.AsyncClient(transport=self.inner, base_url="http://sandbox.test", headers=headers) as other:
+            answer = await other.post(
+                "/invoice-transactions",
+                json={
+                    "invoice": f"/api/invoices/{invoice['id']}",
+                    "transaction": f"/api/transactions/{transaction}",
+                    "amount": 1,
+                    "date": str(record["execDate"]),
+                },
+                headers={"Content-Type": "application/ld+json"},
+            )
+        assert answer.status_code == 201, answer.text
+
+
+async def test_a_payment_applied_meanwhile_is_skipped_not_applied_twice(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    meddler = PaysBehindOurBack(sandbox)
+    async with Client(make_server(transport=meddler)) as client:
+        result = await confirmed(client, "reconcile_unmatched", {**PERIOD, "dry_run": False})
+    assert meddler.paid is not None
+    skipped = {item["transaction"]: item["reason"] for item in result["skipped"]}
+    assert "already applied" in skipped[meddler.paid]
+    assert meddler.paid not in by_transaction(result, "applied")
+    assert len(applied_to(sandbox, meddler.paid)) == 1, "only the other user's application exists"
+
+
+async def test_a_reversed_period_is_refused_before_any_request(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    async with Client(make_server()) as client:
+        refused = await client.call_tool("reconcile_unmatched", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    assert "date_to" in error_text(refused)
+    assert sandbox.request_log == []
