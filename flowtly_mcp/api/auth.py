@@ -8,6 +8,7 @@ noticed first.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 import anyio
 
@@ -18,15 +19,22 @@ Login = Callable[[], Awaitable[str]]
 JWT_REJECTIONS = ("expired jwt token", "invalid jwt token")
 
 
+class Grant(NamedTuple):
+    """The Authorization header to send, and which login produced it (tokens may repeat; logins do not)."""
+
+    header: str | None
+    generation: int
+
+
 class Credentials:
     """No credentials: requests go out without an Authorization header."""
 
     can_renew = False
 
-    async def authorization(self) -> str | None:
-        return None
+    async def authorization(self) -> Grant:
+        return Grant(None, 0)
 
-    async def renew(self, stale: str | None) -> None:
+    async def renew(self, stale: Grant) -> None:
         """Replace the credentials that produced `stale`; only a login session can."""
 
     def hint(self) -> str:
@@ -35,10 +43,10 @@ class Credentials:
 
 class StaticToken(Credentials):
     def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
+        self._grant = Grant(f"Bearer {token}", 0)
 
-    async def authorization(self) -> str | None:
-        return self._header
+    async def authorization(self) -> Grant:
+        return self._grant
 
     def hint(self) -> str:
         return "Check FLOWTLY_API_TOKEN: the token was refused."
@@ -52,32 +60,36 @@ class LoginSession(Credentials):
 
     def __init__(self, login: Login) -> None:
         self._login = login
-        self._token: str | None = None
+        self._grant: Grant | None = None
         self._lock = anyio.Lock()
-        self.logins = 0
 
-    async def authorization(self) -> str | None:
-        if self._token is None:
+    @property
+    def logins(self) -> int:
+        return self._grant.generation if self._grant is not None else 0
+
+    async def authorization(self) -> Grant:
+        if self._grant is None:
             async with self._lock:
-                if self._token is None:
+                if self._grant is None:
                     await self._log_in()
-        return f"Bearer {self._token}"
+        assert self._grant is not None
+        return self._grant
 
-    async def renew(self, stale: str | None) -> None:
+    async def renew(self, stale: Grant) -> None:
         async with self._lock:
             # Another request may have renewed while this one waited for the lock.
-            if self._token is None or f"Bearer {self._token}" == stale:
+            if self._grant is None or self._grant.generation == stale.generation:
                 await self._log_in()
 
     def hint(self) -> str:
         return "Check FLOWTLY_USERNAME and FLOWTLY_PASSWORD."
 
     async def _log_in(self) -> None:
-        self._token = await self._login()
-        self.logins += 1
+        token = await self._login()
+        self._grant = Grant(f"Bearer {token}", self.logins + 1)
 
     def __repr__(self) -> str:
-        return f"LoginSession(logged_in={self._token is not None})"
+        return f"LoginSession(logins={self.logins})"
 
 
 def credentials_for(settings: ApiSettings, login: Login) -> Credentials:

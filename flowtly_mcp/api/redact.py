@@ -75,7 +75,7 @@ def safe_target(url: str) -> str:
         (key, MASK if _SECRET_QUERY_KEYS.search(key) else value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
-    return urlunsplit(("", "", parts.path or "/", urlencode(pairs, safe="[]/:,"), ""))
+    return urlunsplit(("", "", parts.path or "/", urlencode(pairs, safe="[]/:,*"), ""))
 
 
 class RedactingFilter(logging.Filter):

@@ -15,7 +15,7 @@ import anyio
 import httpx2
 
 from . import jsoncodec
-from .auth import Credentials, credentials_for, is_jwt_rejection
+from .auth import Credentials, Grant, credentials_for, is_jwt_rejection
 from .error_body import error_from_response, json_body
 from .errors import ApiConnectionError, ApiError, ApiTimeout, AuthenticationError, UnreadableResponse
 from .paths import request_target
@@ -111,13 +111,13 @@ class Requester:
         started = self._clock()
         renewed = False
         while True:
-            authorization = await self.credentials.authorization() if authenticate else None
+            grant = await self.credentials.authorization() if authenticate else Grant(None, 0)
             request = self._http.build_request(
                 method,
                 target,
                 params=tuple(params) if params else None,
                 content=content,
-                headers={**headers, "Authorization": authorization} if authorization else headers,
+                headers={**headers, "Authorization": grant.header} if grant.header else headers,
             )
             shown = safe_target(str(request.url))
             sent_at = self._clock()
@@ -148,7 +148,7 @@ class Requester:
             ):
                 renewed = True
                 logger.debug("token refused (%s); logging in again", _short_text(response))
-                await self.credentials.renew(authorization)
+                await self.credentials.renew(grant)
                 continue
             retry_after = parse_retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
             if may_resend_after_status(method, status):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import anyio
+import anyio.lowlevel
 import httpx2
 
 Match = Callable[[httpx2.Request], bool]
@@ -43,6 +45,8 @@ class FaultyTransport(httpx2.AsyncBaseTransport):
         self.faults = list(faults)
         self.seen: list[httpx2.Request] = []
         self.reached_server: list[httpx2.Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     def add(self, *faults: Fault) -> None:
         self.faults.extend(faults)
@@ -51,6 +55,16 @@ class FaultyTransport(httpx2.AsyncBaseTransport):
         return sum(1 for request in self.seen if on(method, path_part)(request))
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await self._handle(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _handle(self, request: httpx2.Request) -> httpx2.Response:
+        # A real network yields to other tasks while a request travels; the in-process app would not.
+        await anyio.lowlevel.checkpoint()
         await request.aread()
         self.seen.append(request)
         fault = self._take(request)
