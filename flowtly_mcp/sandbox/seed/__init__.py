@@ -1,7 +1,8 @@
 """Deterministic demo data for the sandbox: a Polish software house's finance ledger, with planted cases.
 
 `build_dataset(cfg)` returns the records the sandbox core loads (see `sandbox/DATA.md`); `ground_truth(cfg)` returns
-the answers planted in them (reconciliation labels, duplicate counterparties, KSeF states, hostile texts).
+the answers planted in them (reconciliation labels, duplicate counterparties, KSeF states, hostile texts);
+`generate(cfg)` returns both from one run.
 The same config always gives the same output: every random choice comes from a stream seeded by the config.
 """
 
@@ -41,6 +42,7 @@ __all__ = [
     "ReconciliationLabel",
     "SeedConfig",
     "build_dataset",
+    "generate",
     "ground_truth",
 ]
 

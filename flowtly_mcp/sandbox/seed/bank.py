@@ -23,7 +23,7 @@ _ZUS_BANK = "600"
 _NBP_BANK = "101"
 _ZUS = "ZAKŁAD UBEZPIECZEŃ SPOŁECZNYCH"
 _TAX_OFFICE = "DRUGI MAZOWIECKI URZĄD SKARBOWY W WARSZAWIE"
-_OPENING_BALANCE_PLN = Decimal("420000.00")
+_OPENING_BALANCE_PLN = Decimal("900000.00")
 _OPENING_BALANCE_EUR = Decimal("15000.00")
 
 
@@ -172,7 +172,7 @@ def _payroll_and_taxes(
     previous = add_months(month, -1)
     period = f"{previous.month:02d}/{previous.year}"
     tax_period = f"{previous.year % 100:02d}M{previous.month:02d}"
-    payroll = cents(monthly_net * Decimal(rng.randint(40, 46)) / 100)
+    payroll = cents(monthly_net * Decimal(rng.randint(32, 36)) / 100)
     salary_day = next_business_day(month + timedelta(days=9))
     if salary_day < world.anchor:
         world.bank_lines.append(

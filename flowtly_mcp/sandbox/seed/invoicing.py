@@ -17,6 +17,7 @@ from .rates import EurRates
 from .world import World
 
 INVOICES_PER_SIZE = 420
+RECENT_PER_SIZE = 8
 _ROW_COUNTS = (1, 2, 3, 4, 5)
 _ROW_COUNT_WEIGHTS = (40, 30, 15, 10, 5)
 # Lines that are often sold together on one invoice.
@@ -48,7 +49,9 @@ def plan_sales(world: World, rates: EurRates) -> None:
         day += timedelta(days=1)
     weights = [3 if d.day >= 25 else 1 for d in days]
     count = world.cfg.scaled(INVOICES_PER_SIZE, minimum=40)
-    issue_days = sorted(rng.choices(days, weights=weights, k=count))
+    # This week's invoicing is always under way, so drafts, unsent and in-flight KSeF invoices exist at any anchor.
+    this_week = world.cfg.scaled(RECENT_PER_SIZE, minimum=RECENT_PER_SIZE)
+    issue_days = sorted(rng.choices(days, weights=weights, k=count - this_week) + rng.choices(days[-5:], k=this_week))
     picker = _ClientPicker(world)
     project_by_client: dict[int, list[str]] = {}
     for project in world.projects:

@@ -31,26 +31,24 @@ _INBOUND_KEYS = ("sellerName", "sellerTin", "invoiceNumber", "issueDate", "amoun
 
 
 def decide_ksef_states(world: World) -> None:
-    """Older invoices went through; of the last three days' invoices some wait, one processes, one is accepted."""
+    """Older invoices went through. The newest one is still processing and the one before it only accepted;
+    of the rest of the last week's invoices, some have not been sent yet."""
     rng = world.cfg.rng("ksef-states")
-    recent_from = world.anchor - timedelta(days=3)
-    recent: list[InvoicePlan] = []
-    for plan in world.invoices:
-        if plan.ksef is not None:
-            continue
+    recent_from = world.anchor - timedelta(days=7)
+    undecided = [p for p in world.invoices if p.ksef is None]
+    for plan in undecided:
         if plan.status == "draft":
             plan.ksef = KsefState.NOT_SENT
-        elif plan.issue >= recent_from and not plan.planted:
-            recent.append(plan)
-        else:
-            plan.ksef = KsefState.SUCCESS
-    for index, plan in enumerate(reversed(recent)):
-        if index == 0:
-            plan.ksef = KsefState.PROCESSING
-        elif index == 1:
-            plan.ksef = KsefState.ACCEPTED
-        else:
-            plan.ksef = KsefState.NOT_SENT if rng.random() < 0.6 else KsefState.SUCCESS
+    newest = [p for p in undecided if p.ksef is None and not p.planted][-2:]
+    for plan, state in zip(reversed(newest), (KsefState.PROCESSING, KsefState.ACCEPTED), strict=False):
+        plan.ksef = state
+    for plan in undecided:
+        if plan.ksef is None:
+            recent = plan.issue >= recent_from and not plan.planted
+            plan.ksef = KsefState.NOT_SENT if recent and rng.random() < 0.6 else KsefState.SUCCESS
+        if plan.ksef is not KsefState.SUCCESS and plan.status == "sent":
+            # Clients get the invoice once KSeF has numbered it; until then it is only issued.
+            plan.status = "issued"
 
 
 def emit_e_invoicing(world: World) -> None:
@@ -107,15 +105,7 @@ def _outbound(world: World, rng: random.Random, plan: InvoicePlan) -> dict[str, 
     reference = _reference_number(rng, sent)
     success = state is KsefState.SUCCESS
     number = ksef_number(nip, f"{sent:%Y%m%d}", random_hex(rng, 12)) if success else None
-    payload = None
-    if state is KsefState.REJECTED:
-        payload = [
-            {
-                "code": 450,
-                "description": "Błąd weryfikacji semantyki dokumentu faktury",
-                "details": ["Brak elementu Podmiot2/Adres."],
-            }
-        ]
+    acquired = at_time(sent, rng.randint(8, 18), rng.randint(0, 59), rng.randint(0, 59))
     record: dict[str, Any] = {
         "invoice": iri("invoices", plan.id),
         "provider": "ksef",
@@ -123,17 +113,35 @@ def _outbound(world: World, rng: random.Random, plan: InvoicePlan) -> dict[str, 
         "statusCode": _STATUS_CODES[state],
         "referenceNumber": reference,
         "documentId": _document_id(rng),
-        "acquisitionTimestamp": at_time(sent, rng.randint(8, 18), rng.randint(0, 59), rng.randint(0, 59)),
+        "acquisitionTimestamp": acquired,
         "upoUrl": (
             f"https://api.ksef.mf.gov.pl/v2/sessions/{reference}/invoices/ksef/{number}/upo" if success else None
         ),
         "verificationLink": _verification_link(rng, nip, plan.issue) if success else None,
         "rejectionReason": REJECTION_REASON if state is KsefState.REJECTED else None,
-        "providerPayload": payload,
+        "providerPayload": _status_history(state, acquired),
         "einvoicingNumber": number,
         "direction": "outbound",
     }
     return record | dict.fromkeys(_INBOUND_KEYS)
+
+
+def _status_history(state: KsefState, acquired: str) -> list[dict[str, Any]] | None:
+    """KSeF's answers so far, oldest first; a plain success keeps no history (the UPO is the record)."""
+    accepted = {"code": 100, "description": "Faktura przyjęta do dalszego przetwarzania", "at": acquired}
+    if state is KsefState.ACCEPTED:
+        return [accepted]
+    if state is KsefState.PROCESSING:
+        return [accepted, {"code": 150, "description": "Trwa przetwarzanie", "at": acquired}]
+    if state is KsefState.REJECTED:
+        rejected = {
+            "code": 450,
+            "description": "Błąd weryfikacji semantyki dokumentu faktury",
+            "details": ["Brak elementu Podmiot2/Adres."],
+            "at": acquired,
+        }
+        return [accepted, rejected]
+    return None
 
 
 def _compact_nip(tin: str | None) -> str | None:

@@ -109,21 +109,32 @@ class InvoicePlan:
     applied: Decimal = ZERO
     id: int = 0
     number: str = ""
+    _totals: tuple[Decimal, Decimal] | None = field(default=None, repr=False)
+
+    def rows_changed(self) -> None:
+        """Forget the cached totals after replacing a row."""
+        self._totals = None
+
+    def _sums(self) -> tuple[Decimal, Decimal]:
+        if self._totals is None:
+            self._totals = (sum((row.net for row in self.rows), ZERO), sum((row.vat for row in self.rows), ZERO))
+        return self._totals
 
     @property
     def net(self) -> Decimal:
         """Sum of row nets."""
-        return sum((row.net for row in self.rows), ZERO)
+        return self._sums()[0]
 
     @property
     def vat(self) -> Decimal:
         """Sum of row VAT."""
-        return sum((row.vat for row in self.rows), ZERO)
+        return self._sums()[1]
 
     @property
     def gross(self) -> Decimal:
         """What the client owes in total."""
-        return self.net + self.vat
+        net, vat = self._sums()
+        return net + vat
 
     @property
     def open_amount(self) -> Decimal:

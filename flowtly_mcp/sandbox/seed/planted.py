@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from .dates import is_business_day
+from .dates import add_months, is_business_day
 from .identifiers import random_iban, random_pl_iban
 from .invoicing import new_invoice, product_named, product_row
 from .money import CENT, ZERO, comma_decimal
@@ -218,6 +218,7 @@ def _nudge_until_unique(
         for plan in plans:
             first = plan.rows[0]
             plan.rows[0] = replace(first, net_price=first.net_price + CENT)
+            plan.rows_changed()
 
 
 def _open_amounts(world: World) -> set[Decimal]:
@@ -389,13 +390,15 @@ def _plant_unmatchable(p: _Planter, planted: PlantedInvoices) -> None:
         NoMatchReason.AMBIGUOUS,
     )
     world = p.world
+    last_month = add_months(world.anchor, -1)
+    two_months_ago = add_months(world.anchor, -2)
     internet = next(s for s in world.suppliers if s.category == "internet")
     refund = BankLine(
         day=_workday(world, 4),
         amount=_unique_amount(Decimal("184.50"), p.taken, CENT),
         currency="PLN",
         account=world.me.iban_pln,
-        title="Zwrot nadpłaty za usługi telekomunikacyjne 09/2026",
+        title=f"Zwrot nadpłaty za usługi telekomunikacyjne {last_month:%m/%Y}",
         counterparty_iri=internet.iri,
         role="supplier",
         name=internet.name.upper(),
@@ -407,7 +410,10 @@ def _plant_unmatchable(p: _Planter, planted: PlantedInvoices) -> None:
         amount=_unique_amount(Decimal("12418.00"), p.taken, Decimal("1")),
         currency="PLN",
         account=world.me.iban_pln,
-        title="Zwrot podatku VAT za 08/2026 /TI/N5252917344/OKR/26M08/SFP/VAT-7",
+        title=(
+            f"Zwrot podatku VAT za {two_months_ago:%m/%Y} "
+            f"/TI/N{world.me.nip}/OKR/{two_months_ago:%y}M{two_months_ago:%m}/SFP/VAT-7"
+        ),
         name=TAX_OFFICE,
         iban=random_pl_iban(p.rng, NBP_BANK),
         tag="tax",
