@@ -16,7 +16,6 @@ from stdnum.iso7064 import mod_11_10
 NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 # KSeF rejects NIPs such as 0000000000 that pass the checksum, so every generated NIP must also match this.
 KSEF_NIP_PATTERN = re.compile(r"^[1-9]((\d[1-9])|([1-9]\d))\d{7}$")
-KSEF_NUMBER_PATTERN = re.compile(r"^(\d{10})-(\d{8})-([0-9A-F]{12})-([0-9A-F]{2})$")
 NRB_BRANCH_WEIGHTS = (3, 9, 7, 1, 3, 9, 7)
 
 # Tax-office prefixes by city, so a firm's NIP looks like it was issued where the firm sits.
@@ -160,14 +159,6 @@ def ksef_number(seller_nip: str, day_yyyymmdd: str, hex12: str) -> str:
     return f"{head}-{crc8(head.encode('ascii')):02X}"
 
 
-def is_valid_ksef_number(number: str) -> bool:
-    """Shape, NIP and CRC of a KSeF number."""
-    match = KSEF_NUMBER_PATTERN.match(number)
-    if match is None or not is_valid_nip(match.group(1)):
-        return False
-    return number == ksef_number(match.group(1), match.group(2), match.group(3))
-
-
 def random_hex(rng: random.Random, length: int) -> str:
     """Uppercase hex digits, for KSeF reference numbers and document ids."""
     return f"{rng.getrandbits(4 * length):0{length}X}"
@@ -181,8 +172,3 @@ def format_nip_dashed(nip: str) -> str:
 def format_nip_spaced_pl(nip: str) -> str:
     """The `PL 123 456 78 90` spelling seen on EU VAT paperwork."""
     return f"PL {nip[:3]} {nip[3:6]} {nip[6:8]} {nip[8:]}"
-
-
-def format_iban_spaced(iban: str) -> str:
-    """IBAN in groups of four, as printed on invoices."""
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
