@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from flowtly_mcp.api import Download
+from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.models.common import InputModel, InvoiceRef, RefText
+from flowtly_mcp.tools.errors import ToolInputError
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.special.common import Endpoint, endpoint, ref_id, ref_ids
@@ -69,10 +72,27 @@ class ZipDownloadInput(InputModel):
     direction: Literal["outbound", "inbound"] = Field(default="outbound", description="Sales or purchase invoices")
 
 
+async def _fetch(inv: Invocation, path: str, missing: str, params: list[tuple[str, str]] | None = None) -> Download:
+    """The file at `path`; a 404 is explained in the caller's terms, since the path names no single record."""
+    try:
+        return await inv.api.download("GET", path, params=params)
+    except api_errors.NotFound:
+        raise ToolInputError(f"Not found: {missing}.") from None
+
+
+def _missing_outbound(invoice_id: str, kind: str) -> str:
+    if kind == "upo":
+        return (
+            f"no UPO for invoice {invoice_id}: the invoice does not exist or was never sent to KSeF "
+            "(the UPO exists once KSeF accepts it)"
+        )
+    return f"invoice {invoice_id} does not exist; list_invoices shows valid ids"
+
+
 async def _download_einvoice(inv: Invocation, args: Any) -> SavedFile:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     route, suffix, resource = _OUTBOUND[args.kind]
-    download = await inv.api.download("GET", route.path(id=invoice_id))
+    download = await _fetch(inv, route.path(id=invoice_id), _missing_outbound(invoice_id, args.kind))
     return save_download(
         inv,
         download,
@@ -86,7 +106,8 @@ async def _download_einvoice(inv: Invocation, args: Any) -> SavedFile:
 async def _download_inbound(inv: Invocation, args: Any) -> SavedFile:
     record_id = ref_id(args.id, INBOUND_FAMILY, "id")
     route, suffix = _INBOUND[args.kind]
-    download = await inv.api.download("GET", route.path(id=record_id))
+    missing = f"inbound e-invoice {record_id} does not exist; sync_inbound_einvoices lists valid ids"
+    download = await _fetch(inv, route.path(id=record_id), missing)
     return save_download(
         inv, download, stem=f"inbound-einvoice-{record_id}", suffix=suffix, resource_uri=None, inline=args.inline
     )
@@ -96,7 +117,8 @@ async def _download_zip(inv: Invocation, args: Any) -> SavedFile:
     outbound = args.direction == "outbound"
     ids = ref_ids(args.ids, "invoices" if outbound else INBOUND_FAMILY, "ids")
     route = MANY_XML if outbound else MANY_INBOUND_XML
-    download = await inv.api.download("GET", route.path(), params=[("ids[]", i) for i in ids])
+    missing = f"at least one of {', '.join(ids)} does not exist as an {args.direction} e-invoice"
+    download = await _fetch(inv, route.path(), missing, params=[("ids[]", i) for i in ids])
     digest = hashlib.sha256("|".join(ids).encode()).hexdigest()[:10]
     stem = f"einvoices-{args.direction}-{len(ids)}-{digest}"
     return save_download(inv, download, stem=stem, suffix=".zip", resource_uri=None, inline=False)

@@ -1,0 +1,174 @@
+"""Fixtures: a seeded in-process sandbox, MCP clients in both protocol modes, and helpers to arrange and inspect data.
+
+Data a test needs is arranged through the sandbox's own HTTP API (the other side of the wire), never by calling
+the code under test; outcomes are read from the sandbox's store and request log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.types import CallToolResult
+
+from flowtly_mcp.config import ServerSettings
+from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.server import build_server
+
+TODAY = dt.date(2026, 11, 16)
+MODES = ["auto", "legacy"]
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox(SandboxConfig(today=TODAY))
+
+
+@pytest.fixture
+def download_dir(tmp_path: Path) -> Path:
+    return tmp_path / "downloads"
+
+
+@pytest.fixture(params=MODES)
+async def client(request: pytest.FixtureRequest, sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Client]:
+    settings = ServerSettings.from_env(
+        {
+            "FLOWTLY_BASE_URL": "http://sandbox.test",
+            "FLOWTLY_API_TOKEN": sandbox.config.token,
+            "FLOWTLY_TOOLSETS": "all",
+            "FLOWTLY_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+            "FLOWTLY_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+        }
+    )
+    server = build_server(settings, transport=httpx2.ASGITransport(app=sandbox.app))
+    async with Client(server, mode=request.param) as connected:
+        yield connected
+
+
+def ok(result: CallToolResult) -> dict[str, Any]:
+    """The structured content of a successful call."""
+    assert not result.is_error, result.content
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+def error_text(result: CallToolResult) -> str:
+    assert result.is_error, result.structured_content
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert isinstance(text, str)
+    return text
+
+
+def writes(sandbox: Sandbox) -> list[tuple[str, str, str, int]]:
+    """Every mutating request the sandbox has served."""
+    return [entry for entry in sandbox.request_log if entry[0] in WRITE_METHODS]
+
+
+async def confirm(client: Client, tool: str, arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Call a guarded tool twice: the preview (asserted to change nothing is up to the caller), then with its token."""
+    first = ok(await client.call_tool(tool, arguments))
+    assert first["status"] == "confirmation_required", first
+    done = ok(await client.call_tool(tool, {**arguments, "confirmation_token": first["confirmation_token"]}))
+    assert done["status"] == "done", done
+    return first, done
+
+
+class Arrange:
+    """Sets up records through the sandbox's HTTP API, as another Flowtly user would."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def send(self, method: str, path: str, body: Any = None) -> Any:
+        headers = {"Authorization": f"Bearer {self.sandbox.config.token}", "Accept": "application/ld+json"}
+        if body is not None:
+            headers["Content-Type"] = "application/ld+json"
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=self.sandbox.app), base_url="http://sandbox.test"
+        ) as http:
+            response = await http.request(method, path, json=body, headers=headers)
+        assert response.status_code < 400, (method, path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+    async def raw(self, path: str) -> bytes:
+        headers = {"Authorization": f"Bearer {self.sandbox.config.token}", "Accept": "*/*"}
+        async with httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=self.sandbox.app), base_url="http://sandbox.test"
+        ) as http:
+            response = await http.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.status_code)
+        return response.content
+
+    def billable_client(self) -> dict[str, Any]:
+        """A seeded client KSeF accepts (street and city) with a billing or primary e-mail contact."""
+        store = self.sandbox.store
+        with_mail = {
+            c["client"]
+            for c in store.all("client-contacts")
+            if c.get("email") and c.get("type") in ("billing", "primary")
+        }
+        for client in store.all("clients"):
+            iri = f"/api/clients/{client['id']}"
+            if client.get("addressStreetLine") and client.get("addressCity") and iri in with_mail:
+                return client
+        raise AssertionError("the seed has no client with an address and a contact e-mail")
+
+    async def invoice(self, *, status: str = "issued", client: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A new invoice of 2 × 150.00 net at 23 % (369.00 gross), issued today."""
+        buyer = client or self.billable_client()
+        body = {
+            "client": f"/api/clients/{buyer['id']}",
+            "issueDate": TODAY.isoformat(),
+            "dueDate": (TODAY + dt.timedelta(days=14)).isoformat(),
+            "status": status,
+            "invoiceRows": [
+                {"productName": "Consulting", "quantity": 2, "unit": "h", "netPrice": "150.00", "vatRate": "23"}
+            ],
+        }
+        created: dict[str, Any] = await self.send("POST", "/invoices", body)
+        return created
+
+    async def read(self, path: str) -> dict[str, Any]:
+        found: dict[str, Any] = await self.send("GET", path)
+        return found
+
+    def outbound_state(self, invoice_id: int | str) -> dict[str, Any] | None:
+        """The sandbox's stored KSeF state of an invoice, if it was sent."""
+        iri = f"/api/invoices/{invoice_id}"
+        states = [
+            e
+            for e in self.sandbox.store.all("e-invoicing")
+            if e.get("invoice") == iri and e.get("direction") == "outbound"
+        ]
+        return states[-1] if states else None
+
+    def ksef_registered_invoice(self) -> dict[str, Any]:
+        """A seeded VAT invoice KSeF accepted (it has a KSeF number)."""
+        for state in self.sandbox.store.all("e-invoicing"):
+            if state.get("direction") == "outbound" and state.get("einvoicingNumber"):
+                invoice = self.sandbox.store.get("invoices", str(state["invoice"]).rsplit("/", 1)[-1])
+                if invoice is not None and invoice.get("type") == "VAT":
+                    return invoice
+        raise AssertionError("the seed has no invoice registered in KSeF")
+
+    def draft_invoice(self) -> dict[str, Any]:
+        return next(i for i in self.sandbox.store.all("invoices") if i.get("status") == "draft")
+
+    def inbound_state(self) -> dict[str, Any]:
+        return next(e for e in self.sandbox.store.all("e-invoicing") if e.get("direction") == "inbound")
+
+
+@pytest.fixture
+def arrange(sandbox: Sandbox) -> Arrange:
+    return Arrange(sandbox)
