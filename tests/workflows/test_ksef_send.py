@@ -1,0 +1,181 @@
+"""send_invoice_to_ksef and send_ksef_correction: refusals before any change, the happy path, rejections, and a
+send whose answer is lost."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import Client
+
+from flowtly_mcp.finance.identifiers import is_valid_ksef_number
+from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.tools.workflows._logic import today_in_poland
+
+from .conftest import MODES, ServerFactory, body, confirmed, error_text, writes
+from .ksef_account import INVALID_NIP, SELLER_NIP, Invoice, in_ksef_number, ksef_account
+
+pytestmark = pytest.mark.anyio
+TODAY = today_in_poland()
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox(SandboxConfig(today=TODAY, dataset=ksef_account(TODAY)))
+
+
+def sends(sandbox: Sandbox, invoice: int) -> list[Any]:
+    return [w for w in writes(sandbox) if w[:2] == ("POST", f"/e-invoicing/invoices/{invoice}/send")]
+
+
+REFUSALS = [
+    (Invoice.DRAFT, ["draft"]),
+    (Invoice.BAD_BUYER_NIP, [INVALID_NIP, "not a valid NIP"]),
+    (Invoice.FUTURE, ["in the future"]),
+    (Invoice.IN_KSEF, ["already in KSeF", in_ksef_number(TODAY), "status success"]),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("invoice", "phrases"), REFUSALS)
+async def test_unsendable_invoices_are_refused_before_any_change(
+    mode: str, invoice: int, phrases: list[str], sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    async with Client(make_server(), mode=mode) as client:
+        refused = await client.call_tool("send_invoice_to_ksef", {"invoice": invoice})
+    text = error_text(refused)
+    for phrase in phrases:
+        assert phrase in text
+    assert "Nothing was sent" in text
+    assert writes(sandbox) == []
+
+
+async def test_an_invalid_seller_nip_is_refused(tmp_path: Path) -> None:
+    from .conftest import server_for
+
+    broken = Sandbox(SandboxConfig(today=TODAY, dataset=ksef_account(TODAY, seller_nip="5273180298")))
+    async with Client(server_for(broken, tmp_path)) as client:
+        refused = await client.call_tool("send_invoice_to_ksef", {"invoice": Invoice.READY})
+    assert "seller NIP" in error_text(refused) and "5273180298" in error_text(refused)
+    assert writes(broken) == []
+
+
+async def test_correction_needs_the_original_ksef_number(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    async with Client(make_server()) as client:
+        refused = await client.call_tool("send_ksef_correction", {"invoice": Invoice.READY, "reason": "wrong price"})
+    assert "no KSeF number" in error_text(refused)
+    assert writes(sandbox) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    progress: list[float] = []
+
+    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+        progress.append(done)
+
+    arguments = {"invoice": Invoice.READY}
+    async with Client(make_server(), mode=mode) as client:
+        first = body(await client.call_tool("send_invoice_to_ksef", arguments))
+        assert first["status"] == "confirmation_required"
+        details = first["preview"]["details"]
+        assert details["buyer_tax_id"] == "NIP 8567346215" and details["rows"] == 1
+        assert details["gross"] == "3542.40 PLN"
+        assert all(": " in check for check in details["checks"])
+        assert writes(sandbox) == []
+        token = first["confirmation_token"]
+        done = body(
+            await client.call_tool(
+                "send_invoice_to_ksef", {**arguments, "confirmation_token": token}, progress_callback=on_progress
+            )
+        )
+        replay = await client.call_tool("send_invoice_to_ksef", {**arguments, "confirmation_token": token})
+    result = done["result"]
+    assert result["status"] == "success" and result["code"] == 200
+    assert is_valid_ksef_number(result["ksef_number"]) and result["ksef_number"].startswith(f"{SELLER_NIP}-")
+    upo = Path(result["upo"]["path"])
+    assert upo.is_file() and hashlib.sha256(upo.read_bytes()).hexdigest() == result["upo"]["sha256"]
+    assert result["ksef_number"].encode() in upo.read_bytes()
+    assert len(sends(sandbox, Invoice.READY)) == 1
+    assert progress and progress == sorted(progress)
+    assert replay.is_error, "a confirmation token works once"
+    assert len(sends(sandbox, Invoice.READY)) == 1
+
+
+async def test_a_rejection_comes_back_with_the_reason_and_a_fix(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    async with Client(make_server()) as client:
+        result = await confirmed(client, "send_invoice_to_ksef", {"invoice": Invoice.NO_ADDRESS})
+    assert result["status"] == "rejected" and result["code"] == 450
+    assert result["ksef_number"] is None and result["upo"] is None
+    assert "address" in result["reason"].lower()
+    assert result["hint"].startswith("Complete the buyer's address")
+
+
+class LosesTheAnswer(httpx2.AsyncBaseTransport):
+    """The connection drops on one POST: after the server handled it (`delivered`), or before it arrived."""
+
+    def __init__(self, sandbox: Sandbox, path: str, *, delivered: bool) -> None:
+        self.inner = httpx2.ASGITransport(app=sandbox.app)
+        self.path = path
+        self.delivered = delivered
+        self.armed = True
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self.armed and request.method == "POST" and request.url.path == self.path:
+            self.armed = False
+            if self.delivered:
+                await self.inner.handle_async_request(request)
+            raise httpx2.ReadError("connection reset by peer", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_send_whose_answer_is_lost_is_followed_not_repeated(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    flaky = LosesTheAnswer(sandbox, f"/e-invoicing/invoices/{Invoice.READY_TOO}/send", delivered=True)
+    async with Client(make_server(transport=flaky)) as client:
+        result = await confirmed(client, "send_invoice_to_ksef", {"invoice": Invoice.READY_TOO})
+        assert result["status"] == "success" and is_valid_ksef_number(result["ksef_number"])
+        assert any("lost" in note for note in result["notes"])
+        again = await client.call_tool("send_invoice_to_ksef", {"invoice": Invoice.READY_TOO})
+    assert result["ksef_number"] in error_text(again)
+    assert len(sends(sandbox, Invoice.READY_TOO)) == 1
+
+
+async def test_a_send_that_never_arrived_can_be_sent_again(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    flaky = LosesTheAnswer(sandbox, f"/e-invoicing/invoices/{Invoice.READY_TOO}/send", delivered=False)
+    async with Client(make_server(transport=flaky)) as client:
+        first = body(await client.call_tool("send_invoice_to_ksef", {"invoice": Invoice.READY_TOO}))
+        failed = await client.call_tool(
+            "send_invoice_to_ksef", {"invoice": Invoice.READY_TOO, "confirmation_token": first["confirmation_token"]}
+        )
+        assert "did not reach KSeF" in error_text(failed)
+        assert sends(sandbox, Invoice.READY_TOO) == []
+        result = await confirmed(client, "send_invoice_to_ksef", {"invoice": Invoice.READY_TOO})
+    assert result["status"] == "success"
+    assert len(sends(sandbox, Invoice.READY_TOO)) == 1
+
+
+async def test_a_correction_of_an_invoice_in_ksef(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    arguments = {"invoice": Invoice.IN_KSEF, "reason": "wrong unit price"}
+    async with Client(make_server()) as client:
+        first = body(await client.call_tool("send_ksef_correction", arguments))
+        assert first["preview"]["details"]["original_ksef_number"] == in_ksef_number(TODAY)
+        assert writes(sandbox) == []
+        done = body(
+            await client.call_tool(
+                "send_ksef_correction", {**arguments, "confirmation_token": first["confirmation_token"]}
+            )
+        )
+    result = done["result"]
+    assert result["corrects"] == str(Invoice.IN_KSEF) and result["corrects_ksef_number"] == in_ksef_number(TODAY)
+    assert result["status"] == "success" and is_valid_ksef_number(result["ksef_number"])
+    correction = sandbox.store.get("invoices", result["invoice"])
+    assert correction is not None and correction["type"] == "KOR"
+    assert correction["parent"] == f"/api/invoices/{Invoice.IN_KSEF}"
+    assert [w[:2] for w in writes(sandbox)] == [("POST", f"/e-invoicing/invoices/{Invoice.IN_KSEF}/correction")]
