@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -11,6 +12,8 @@ import pytest
 
 from flowtly_mcp.api import ApiSettings, FlowtlyClient
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox.config import Dataset
+from flowtly_mcp.sandbox.seeding import initial_dataset
 
 from .transports import FaultyTransport
 
@@ -26,12 +29,22 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+TODAY = date(2025, 9, 30)
+
+
+@functools.cache
+def seed_dataset() -> Dataset:
+    """The seed generator's output, made once: every test then starts from the same fresh copy of it."""
+    return initial_dataset(SandboxConfig(today=TODAY), TODAY)
+
+
 def make_sandbox(**options: Any) -> Sandbox:
     config: dict[str, Any] = {
         "token": TOKEN,
-        "today": date(2025, 9, 30),
+        "today": TODAY,
         "page_size": PAGE_SIZE,
         "users": {USERNAME: PASSWORD},
+        "dataset": seed_dataset(),
     }
     config.update(options)
     return Sandbox(SandboxConfig(**config))
