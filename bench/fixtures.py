@@ -57,14 +57,24 @@ def transport(box: Sandbox, delay: float = 0.0) -> httpx2.AsyncBaseTransport:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    return {"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN, **extra}
+    return {"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN} | extra
 
 
 def server(box: Sandbox, *, delay: float = 0.0, toolsets: str = "all", **env: str) -> MCPServer[Any]:
-    settings = ServerSettings.from_env(environment(FLOWTLY_TOOLSETS=toolsets, **env))
-    return build_server(settings, transport=transport(box, delay))
+    return server_on(transport(box, delay), toolsets=toolsets, **env)
+
+
+def server_on(
+    wire: httpx2.AsyncBaseTransport, *, base_url: str = BASE_URL, toolsets: str = "all", **env: str
+) -> MCPServer[Any]:
+    """The MCP server over any transport (an in-process sandbox, or a real connection to one elsewhere)."""
+    settings = ServerSettings.from_env(environment(FLOWTLY_BASE_URL=base_url, FLOWTLY_TOOLSETS=toolsets, **env))
+    return build_server(settings, transport=wire)
+
+
+def api_settings(**overrides: Any) -> ApiSettings:
+    return ApiSettings.from_env(environment(), **overrides)
 
 
 def api_client(box: Sandbox, *, delay: float = 0.0, **overrides: Any) -> FlowtlyClient:
-    settings = ApiSettings.from_env(environment(), **overrides)
-    return FlowtlyClient(settings, transport=transport(box, delay))
+    return FlowtlyClient(api_settings(**overrides), transport=transport(box, delay))

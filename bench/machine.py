@@ -23,6 +23,14 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, where the platform has them: a busy machine slows every figure."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def describe() -> dict[str, Any]:
     return {
         "platform": platform.platform(),

@@ -43,6 +43,8 @@ class Figure:
         return None if self.target is None else self.target.met_by(self.value)
 
     def shown(self) -> str:
+        if self.unit == "%":
+            return f"{self.value:.1f}%"
         return f"{_number(self.value)}{_unit_suffix(self.unit)}"
 
 
@@ -123,7 +125,7 @@ class SectionResult:
 
 
 def _number(value: float) -> str:
-    if value == int(value) and abs(value) >= 10:
+    if value == int(value) and (abs(value) >= 10 or value == 0):
         return f"{int(value):,}"
     if abs(value) >= 100:
         return f"{value:,.0f}"

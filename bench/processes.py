@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,3 +57,32 @@ def accepts_connections(host: str, port: int) -> bool:
 def command_line(parts: Sequence[str]) -> str:
     shown = ["python" if part == sys.executable else part for part in parts]
     return " ".join(shown)
+
+
+class ServerFailed(RuntimeError):
+    """A server process exited or never started listening."""
+
+
+@contextmanager
+def serving(
+    command: Sequence[str], port: int, *, env: dict[str, str] | None = None, ready_within: float = 120.0
+) -> Iterator[None]:
+    """Run a server process until the block ends; it must listen on 127.0.0.1:`port` within `ready_within` s."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(list(command), cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            deadline = time.monotonic() + ready_within
+            while not accepts_connections("127.0.0.1", port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    errors.seek(0)
+                    tail = errors.read().decode(errors="replace")[-2000:]
+                    raise ServerFailed(f"{command_line(command)} did not start listening on {port}:\n{tail}")
+                time.sleep(0.1)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

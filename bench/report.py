@@ -35,6 +35,10 @@ def _table(table: Table) -> list[str]:
     return lines
 
 
+def _load(values: Any) -> str:
+    return ", ".join(f"{v:.2f}" for v in values) if values else "unknown"
+
+
 def summary(sections: list[SectionResult]) -> tuple[int, int]:
     """(targets met, targets measured)."""
     targeted = [f for s in sections for f in s.figures if f.met is not None]
@@ -52,6 +56,8 @@ def markdown(sections: list[SectionResult], machine: dict[str, Any], started: st
         f"- Machine: `{machine['platform']}`, {machine['cpu_count']} CPU(s) available, "
         f"Python {machine['python']} ({machine['implementation']})",
         "- Packages: " + ", ".join(f"{name} {version}" for name, version in machine["packages"].items()),
+        f"- Load average (1, 5, 15 min) before the run: {_load(machine.get('load_average_before'))}, after: "
+        f"{_load(machine.get('load_average_after'))} — figures from a busy machine are slower and noisier",
         f"- Targets met: **{met} of {measured}**",
         "",
         "Ratios compare against a baseline measured in the same run; absolute times and memory depend on the "

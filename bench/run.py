@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"unknown sections {unknown}; choose from {', '.join(SUITES)}")
             return 2
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    load_before = machine.load_average()
     started = time.perf_counter()
     sections: list[SectionResult] = []
     with tempfile.TemporaryDirectory(prefix="flowtly-bench-home-") as home:
@@ -91,13 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             if section.error:
                 _log(section.error)
     seconds = time.perf_counter() - started
+    host = machine.describe() | {"load_average_before": load_before, "load_average_after": machine.load_average()}
     met, measured = report.summary(sections)
     _log(f"{met} of {measured} targets met in {seconds:.0f} s")
     if args.only and not args.write:
-        print(report.markdown(sections, machine.describe(), started_at, seconds))
+        print(report.markdown(sections, host, started_at, seconds))
         return 0 if all(s.error is None for s in sections) else 1
     args.out.mkdir(parents=True, exist_ok=True)
-    paths = report.write(args.out, sections, machine.describe(), started_at, seconds)
+    paths = report.write(args.out, sections, host, started_at, seconds)
     _log("wrote " + " and ".join(str(p) for p in paths))
     return 0 if all(s.error is None for s in sections) else 1
 
