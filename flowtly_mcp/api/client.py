@@ -154,11 +154,9 @@ class FlowtlyClient:
         """One page of a collection."""
         if page < 1:
             raise ValueError(f"page numbers start at 1, got {page}")
-        target, pairs = self._split(path, params)
-        if items_per_page is not None:
-            if items_per_page < 1:
-                raise ValueError(f"items_per_page must be at least 1, got {items_per_page}")
-            pairs = [*without(pairs, PAGE_SIZE_PARAM), (PAGE_SIZE_PARAM, str(items_per_page))]
+        if items_per_page is not None and items_per_page < 1:
+            raise ValueError(f"items_per_page must be at least 1, got {items_per_page}")
+        target, pairs = self._split_listing(path, params, items_per_page)
         return await self._fetch_page(target, pairs, page)
 
     async def iterate(
@@ -196,7 +194,7 @@ class FlowtlyClient:
         """Up to `limit` records from where `cursor` points (the start when None); `next_cursor` resumes after them."""
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
-        target, pairs = self._split(path, params)
+        target, pairs = self._split_listing(path, params)
         scope = listing_scope(target, without(pairs, PAGE_PARAM))
         start = Position(*decode_cursor(cursor, scope)) if cursor else Position(1, 0)
 
@@ -211,7 +209,7 @@ class FlowtlyClient:
         return Slice(items=items, total=total, next_cursor=next_cursor)
 
     async def _pages(self, path: str, params: Params | None, concurrency: int | None) -> AsyncIterator[Page]:
-        target, pairs = self._split(path, params)
+        target, pairs = self._split_listing(path, params)
         width = self.settings.concurrency if concurrency is None else max(1, concurrency)
 
         async def fetch(number: int) -> Page:
@@ -237,6 +235,20 @@ class FlowtlyClient:
                 path=safe_target(str(response.request.url)),
                 status=response.status_code,
             ) from None
+
+    def _split_listing(
+        self, path: str, params: Params | None, items_per_page: int | None = None
+    ) -> tuple[str, QueryPairs]:
+        """Like `_split`, asking for the configured page size unless the caller chose one.
+
+        API Platform ignores `itemsPerPage` unless the server allows clients to choose, so asking costs nothing.
+        """
+        target, pairs = self._split(path, params)
+        if items_per_page is not None:
+            pairs = [*without(pairs, PAGE_SIZE_PARAM), (PAGE_SIZE_PARAM, str(items_per_page))]
+        elif _requested_size(pairs) is None:
+            pairs.append((PAGE_SIZE_PARAM, str(self.settings.page_size)))
+        return target, pairs
 
     def _split(self, path: str, params: Params | None) -> tuple[str, QueryPairs]:
         """The request path without query, and all query pairs: those in the path first, then `params`."""

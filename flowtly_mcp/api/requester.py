@@ -135,6 +135,10 @@ class Requester:
                 logger.debug("retrying %s %s in %.2f s (retry %d)", method, shown, wait, budget.retries_done)
                 await self._sleep(wait)
                 continue
+            except httpx2.DecodingError as fault:
+                raise UnreadableResponse(
+                    f"the answer could not be decoded ({_cause(fault)})", method=method, path=shown
+                ) from None
             logger.debug("%s %s -> %d in %.0f ms", method, shown, response.status_code, self._elapsed_ms(sent_at))
             status = response.status_code
             if status < 300:

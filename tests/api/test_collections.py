@@ -167,3 +167,15 @@ async def test_a_plain_json_listing_is_walked_until_a_short_page(sleeps: SleepRe
         box.close()
     assert all(isinstance(body, list) for body in pages)
     assert [len(body) for body in pages] == [10, 10, 10, 10, 4, 0]
+
+
+async def test_the_configured_page_size_is_asked_for(wire: FaultyTransport, sleeps: SleepRecorder) -> None:
+    async with FlowtlyClient(settings(page_size=25), wire, sleep=sleeps) as api:
+        everything = await api.fetch_all("/clients")
+        chunk = await api.list_slice("/clients", limit=30, cursor=None)
+        chosen = await api.get_page("/clients", {"itemsPerPage": 7})
+    assert len(everything) == CLIENTS
+    assert [request.url.params["itemsPerPage"] for request in wire.seen[:2]] == ["25", "25"]
+    assert wire.count("GET") == 2 + 2 + 1  # 44 records in pages of 25
+    assert len(chunk.items) == 30
+    assert len(chosen.items) == 7

@@ -155,3 +155,9 @@ async def test_a_failure_while_fetching_pages_concurrently_surfaces_as_itself(
     with pytest.raises(errors.ServerError) as caught:
         await api.fetch_all("/clients", concurrency=4)
     assert "page=3" in caught.value.path
+
+
+async def test_a_body_that_cannot_be_decoded(api: FlowtlyClient, wire: FaultyTransport) -> None:
+    wire.add(Fault(on("GET"), status=200, body=b"\x00not gzip at all", headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(errors.UnreadableResponse, match="could not be decoded"):
+        await api.get("/clients/3")
