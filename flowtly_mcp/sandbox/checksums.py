@@ -8,8 +8,8 @@ from stdnum import iban as stdnum_iban
 from stdnum.pl import nip as stdnum_nip
 
 # KSeF accepts only NIPs of this form; 0000000000 passes the checksum but not this pattern.
-_KSEF_NIP = re.compile(r"^[1-9]((\d[1-9])|([1-9]\d))\d{7}$")
-_KSEF_NUMBER = re.compile(r"^(\d{10})-(\d{8})-([0-9A-F]{12})-([0-9A-F]{2})$")
+_KSEF_NIP = re.compile(r"^[1-9](([0-9][1-9])|([1-9][0-9]))[0-9]{7}$")
+_KSEF_NUMBER = re.compile(r"^([0-9]{10})-([0-9]{8})-([0-9A-F]{12})-([0-9A-F]{2})$")
 
 
 def compact_nip(value: str) -> str:
@@ -18,7 +18,7 @@ def compact_nip(value: str) -> str:
 
 
 def looks_like_nip(value: str) -> bool:
-    return re.fullmatch(r"\d{10}", compact_nip(value)) is not None
+    return re.fullmatch(r"[0-9]{10}", compact_nip(value)) is not None
 
 
 def is_valid_nip(value: str) -> bool:
@@ -29,7 +29,7 @@ def is_valid_nip(value: str) -> bool:
 def compact_iban(value: str) -> str:
     text = re.sub(r"\s", "", value).upper()
     # A bare 26-digit Polish NRB is how Polish banks print account numbers: read it as a PL IBAN.
-    return f"PL{text}" if re.fullmatch(r"\d{26}", text) else text
+    return f"PL{text}" if re.fullmatch(r"[0-9]{26}", text) else text
 
 
 def is_valid_iban(value: str) -> bool:

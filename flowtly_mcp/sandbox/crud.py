@@ -16,7 +16,7 @@ from flowtly_mcp.sandbox.store import Record
 from flowtly_mcp.sandbox.validation import body_object, denormalize, normalize, validate
 from flowtly_mcp.sandbox.world import World
 
-_PHP_INT = re.compile(r"^\s*([+-]?\d+)")
+_PHP_INT = re.compile(r"^\s*([+-]?[0-9]+)")
 
 
 def php_int(text: str) -> int:
@@ -27,7 +27,7 @@ def php_int(text: str) -> int:
 
 def find_or_404(world: World, family: str, record_id: str) -> Record:
     resource = RESOURCES[family]
-    if resource.integer_ids and not record_id.isdigit():
+    if resource.integer_ids and not (record_id.isascii() and record_id.isdigit()):
         raise not_found()
     record = world.find(family, record_id)
     if record is None:

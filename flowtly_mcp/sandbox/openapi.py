@@ -32,7 +32,7 @@ def field_schema(field: Field) -> dict[str, Any]:
     elif kind is Kind.NUMBER:
         schema = {"type": "number"}
     elif kind is Kind.DECIMAL_STRING:
-        schema = {"type": "string", "pattern": r"^-?\d{1,15}(\.\d{1,6})?$", "example": "100.00"}
+        schema = {"type": "string", "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$", "example": "100.00"}
     elif kind in (Kind.INT, Kind.MINOR_UNITS):
         schema = {"type": "integer"}
     elif kind is Kind.BOOL:

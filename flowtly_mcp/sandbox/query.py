@@ -39,7 +39,7 @@ def _assign(target: dict[str, Any], path: list[str], value: str) -> None:
     for depth, segment in enumerate(path):
         last = depth == len(path) - 1
         if segment == "":
-            segment = str(sum(1 for key in node if key.isdigit()))
+            segment = str(sum(1 for key in node if _is_index(key)))
         if last:
             node[segment] = value
             return
@@ -55,9 +55,13 @@ def _lists(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     converted = {key: _lists(item) for key, item in value.items()}
-    if converted and all(key.isdigit() for key in converted):
+    if converted and all(_is_index(key) for key in converted):
         return [converted[key] for key in sorted(converted, key=int)]
     return converted
+
+
+def _is_index(key: str) -> bool:
+    return key.isascii() and key.isdigit()
 
 
 def build_query(params: Query) -> str:

@@ -140,7 +140,7 @@ class Store:
         highest = 0
         for key in self._records.get(family, {}):
             digits = key[len(prefix) :] if prefix and key.startswith(prefix) else key
-            if digits.isdigit():
+            if digits.isascii() and digits.isdigit():
                 highest = max(highest, int(digits))
         return highest
 

@@ -33,7 +33,7 @@ _TYPE_NAMES = {
     Kind.OBJECT: "array",
     Kind.FLAG: "int",
 }
-_DECIMAL_TEXT = re.compile(r"^-?\d{1,15}(\.\d{1,6})?$")
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCIES = frozenset(
     ("PLN", "EUR", "USD", "GBP", "CHF", "CZK", "SEK", "NOK", "DKK", "HUF", "RON", "BGN", "JPY")

@@ -39,6 +39,11 @@ def _swift_text(text: str) -> str:
     return "".join(ch if ch in allowed else " " for ch in plain if ord(ch) < 128).strip()
 
 
+def _reference(text: str) -> str:
+    """References (the subfield after `//`) hold no spaces: characters outside the SWIFT set become `-`."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "/-?:().,'+") else "-" for ch in text)
+
+
 def _amount(value: Decimal) -> str:
     return format(abs(value).quantize(Decimal("0.01")), "f").replace(".", ",")
 
@@ -61,7 +66,7 @@ def build(statements: list[Statement], reference: str) -> str:
         closing_date = statement.opening_date
         for line in statement.lines:
             mark = "D" if line.amount < 0 else "C"
-            reference_text = _swift_text(line.reference)[:16] or "NONREF"
+            reference_text = _reference(line.reference)[:16] or "NONREF"
             lines.append(
                 f":61:{line.value_date:%y%m%d}{line.value_date:%m%d}{mark}{_amount(line.amount)}NTRFNONREF//{reference_text}"
             )
