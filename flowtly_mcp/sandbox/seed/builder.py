@@ -7,7 +7,7 @@ from types import MappingProxyType
 from .bank import book_client_payments, book_costs, finalize_statements
 from .billing import emit_billing
 from .budgets import emit_budgets
-from .collections import plan_collections
+from .clients import build_clients
 from .config import SeedConfig
 from .corrections import plan_corrections
 from .counterparties import build_counterparties
@@ -16,9 +16,11 @@ from .invoicing import invoicing_window, plan_sales
 from .ksef import decide_ksef_states, emit_e_invoicing
 from .ledger import emit_attachments, emit_income_transactions, emit_project_transactions
 from .numbering import number_invoices
-from .parties import build_clients, build_employees, build_organization, build_projects
-from .planted import plant_invoices, plant_transfers, reserve_case_clients
+from .organization import build_employees, build_organization, build_projects
+from .planted_invoices import plant_invoices, reserve_case_clients
+from .planted_transfers import plant_transfers
 from .rates import EurRates
+from .receipts import plan_collections
 from .truth import Allocation, GroundTruth, KsefState, ReconciliationLabel
 from .world import Dataset, World
 

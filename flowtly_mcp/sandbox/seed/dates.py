@@ -49,3 +49,11 @@ def next_business_day(day: date) -> date:
     while not is_business_day(day):
         day += timedelta(days=1)
     return day
+
+
+def workday_before(anchor: date, days: int) -> date:
+    """The business day `days` before `anchor`, or the nearest business day before that."""
+    day = anchor - timedelta(days=days)
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return day

@@ -15,7 +15,7 @@ from typing import Any
 from .dates import at_midnight, at_time, next_business_day
 from .identifiers import is_valid_nip, ksef_number, random_hex
 from .plans import InvoicePlan, SupplierDocument
-from .planted import REJECTION_REASON
+from .planted_invoices import REJECTION_REASON
 from .truth import KsefCorrection, KsefRejection, KsefState
 from .world import World, iri
 
