@@ -20,11 +20,17 @@ from .titles import batch_title, mpp_title, partial_title, refund_title, single_
 from .world import World
 
 _ZUS_BANK = "600"
+# Tax offices bank with the central bank (NBP, bank number 101).
 _NBP_BANK = "101"
 _ZUS = "ZAKŁAD UBEZPIECZEŃ SPOŁECZNYCH"
-_TAX_OFFICE = "DRUGI MAZOWIECKI URZĄD SKARBOWY W WARSZAWIE"
+TAX_OFFICE = "DRUGI MAZOWIECKI URZĄD SKARBOWY W WARSZAWIE"
 _OPENING_BALANCE_PLN = Decimal("900000.00")
 _OPENING_BALANCE_EUR = Decimal("15000.00")
+
+
+def tax_office_iban(world: World) -> str:
+    """The tax office's account: taxes go out to it and refunds come in from it."""
+    return random_pl_iban(world.cfg.rng("tax-account"), _NBP_BANK)
 
 
 def book_client_payments(world: World) -> None:
@@ -119,7 +125,7 @@ def _supplier_bill(
     elif supplier.category == "contractor":
         title = f"Faktura {number} - usługi programistyczne"
     else:
-        title = rng.choice(("{n}", "Faktura {n}", "FV {n}", "Zapłata za fakturę {n}")).format(n=number)
+        title = rng.choice(("{n}", "Faktura {n}", "Zapłata za fakturę {n}", "Płatność {n}")).format(n=number)
     world.bank_lines.append(
         BankLine(
             day=pay_day,
@@ -187,13 +193,13 @@ def _payroll_and_taxes(
             )
         )
     zus_iban = random_pl_iban(world.cfg.rng("zus-account"), _ZUS_BANK)
-    tax_iban = random_pl_iban(world.cfg.rng("tax-account"), _NBP_BANK)
+    tax_iban = tax_office_iban(world)
     nip = world.me.nip
     for day_of_month, amount, title, name, iban in (
         (15, cents(payroll * Decimal("0.38")), f"Składki ZUS za {period}", _ZUS, zus_iban),
-        (20, cents(payroll * Decimal("0.11")), f"/TI/N{nip}/OKR/{tax_period}/SFP/PIT-4R/TXT/PIT {period}", _TAX_OFFICE,
+        (20, cents(payroll * Decimal("0.11")), f"/TI/N{nip}/OKR/{tax_period}/SFP/PIT-4R/TXT/PIT {period}", TAX_OFFICE,
          tax_iban),
-        (25, vat_due.get(previous, ZERO), f"/TI/N{nip}/OKR/{tax_period}/SFP/VAT-7/TXT/VAT {period}", _TAX_OFFICE,
+        (25, vat_due.get(previous, ZERO), f"/TI/N{nip}/OKR/{tax_period}/SFP/VAT-7/TXT/VAT {period}", TAX_OFFICE,
          tax_iban),
     ):  # fmt: skip
         day = next_business_day(month + timedelta(days=day_of_month - 1))
@@ -251,7 +257,7 @@ def _ignored_lines(world: World, rng: random.Random, months: list[date]) -> None
                     currency=currency,
                     account=account,
                     title="Przelew własny - wymiana walut",
-                    name="WEKTOR SOFTWARE SP. Z O.O.",
+                    name=world.me.name.upper(),
                     iban=other,
                     ignored=True,
                     note=note,

@@ -61,6 +61,7 @@ def build_counterparties(world: World) -> None:
     specs = _supplier_specs(world, rng) + _planted_specs(rng)
     rng.shuffle(specs)
     created: dict[str, list[int]] = {}
+    by_tag: dict[str, list[Supplier]] = {}
     for spec in specs:
         counterparty_id = world.next_id("counterparties")
         domain = ascii_slug(" ".join(spec.name.split()[:2])) + "." + spec.country.lower()
@@ -94,6 +95,12 @@ def build_counterparties(world: World) -> None:
             world.suppliers.append(supplier)
         if spec.tag:
             created.setdefault(spec.tag, []).append(counterparty_id)
+            by_tag.setdefault(spec.tag, []).append(supplier)
+    # A duplicate entered without a bank account is still paid: to the account the same firm has on another record.
+    for members in by_tag.values():
+        known = next((m.iban for m in members if m.iban), "")
+        for member in members:
+            member.iban = member.iban or known
     _record_truth(world, created, specs)
 
 

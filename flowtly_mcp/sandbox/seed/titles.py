@@ -9,7 +9,7 @@ from .plans import InvoicePlan
 
 _PL = (
     "Zapłata za fakturę {n}",
-    "FV {n}",
+    "Faktura VAT {n}",
     "{n}",
     "Faktura nr {n}",
     "Płatność {n}",
@@ -37,7 +37,7 @@ def batch_title(rng: random.Random, plans: list[InvoicePlan]) -> str:
     numbers = [p.number for p in plans]
     if plans[0].client.foreign:
         return "Invoices " + ", ".join(numbers)
-    return rng.choice(("Faktury {}", "Zapłata za faktury: {}", "FV {}")).format(", ".join(numbers))
+    return rng.choice(("Faktury {}", "Zapłata za faktury: {}", "Płatność za {}")).format(", ".join(numbers))
 
 
 def partial_title(rng: random.Random, plan: InvoicePlan) -> str:
