@@ -19,14 +19,11 @@ _MARKED_NUMBER = re.compile(r'"\\u0000' + _NONCE + r':(-?[0-9]+(?:\.[0-9]+)?)"')
 _STORE_TAG = "$decimal"
 
 
-def _mark_decimals(value: Any) -> Any:
+def _mark_decimal(value: Any) -> str:
+    """json's hook for types it does not know: only Decimal is expected."""
     if isinstance(value, Decimal):
         return _MARK + _plain_digits(value)
-    if isinstance(value, dict):
-        return {key: _mark_decimals(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_mark_decimals(item) for item in value]
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _plain_digits(value: Decimal) -> str:
@@ -38,7 +35,7 @@ def _plain_digits(value: Decimal) -> str:
 
 def dumps(value: Any) -> str:
     """Encode for the wire: Decimals become JSON numbers with their exact digits."""
-    encoded = json.dumps(_mark_decimals(value), ensure_ascii=False, separators=(",", ":"))
+    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_mark_decimal)
     return _MARKED_NUMBER.sub(lambda match: match.group(1), encoded)
 
 

@@ -16,6 +16,11 @@ def document(world: World, family: str, record: Record, *, embedded: bool = Fals
 
 
 def document_of_view(world: World, family: str, view: Record, *, embedded: bool = False) -> dict[str, Any]:
-    rendered = render.item(RESOURCES[family], view, embedded=embedded)
-    world.behaviours[family].embed(world, view, rendered)
-    return rendered
+    def build() -> dict[str, Any]:
+        rendered = render.item(RESOURCES[family], view, embedded=embedded)
+        world.behaviours[family].embed(world, view, rendered)
+        return rendered
+
+    if view is world.view(family, view):
+        return world.document(family, view["id"], embedded, build)
+    return build()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flowtly_mcp.sandbox.config import SandboxConfig
 from flowtly_mcp.sandbox.store import Record, Store
@@ -34,6 +34,9 @@ class World:
         self.store = store
         self.behaviours = behaviours
         self._views: dict[str, tuple[tuple[int, date], list[Record]]] = {}
+        self._view_index: dict[str, tuple[tuple[int, date], dict[str, Record]]] = {}
+        self._documents: dict[tuple[str, str, bool], dict[str, Any]] = {}
+        self._documents_stamp: tuple[int, date] | None = None
         self._indexes: dict[tuple[str, str], tuple[int, dict[str, list[Record]]]] = {}
 
     @property
@@ -84,5 +87,32 @@ class World:
         self._views[family] = (stamp, views)
         return views
 
+    def document(
+        self, family: str, record_id: object, embedded: bool, build: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A rendered item, built once per state of the store (rendering dominates the cost of a page).
+        Callers never modify the returned document."""
+        stamp = (self.store.version, self.today)
+        if self._documents_stamp != stamp:
+            self._documents.clear()
+            self._documents_stamp = stamp
+        key = (family, str(record_id), embedded)
+        found = self._documents.get(key)
+        if found is None:
+            found = build()
+            self._documents[key] = found
+        return found
+
     def view(self, family: str, record: Record) -> Record:
-        return self.behaviours[family].view(self, record)
+        """One record as clients see it: from the family's cached views when they are current."""
+        stamp = (self.store.version, self.today)
+        cached = self._view_index.get(family)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, {str(view["id"]): view for view in self.views(family)})
+            self._view_index[family] = cached
+        found = cached[1].get(str(record["id"]))
+        return (
+            found
+            if found is not None and found.get("id") == record["id"]
+            else self.behaviours[family].view(self, record)
+        )
