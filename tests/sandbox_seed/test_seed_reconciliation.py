@@ -4,131 +4,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 
 import pytest
 
-from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth, NoMatchReason, ReconciliationLabel, SeedConfig, generate
+from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth, SeedConfig, generate
 
-from .support import Dataset, by_id, invoice_gross, iri_id, open_amounts, round_cents
-
-MPP = re.compile(r"^/VAT/(\d+,\d{2})/IDC/(\d{10})/INV/(.+)/TXT/(.*)$")
-
-
-def _loose(text: str) -> str:
-    """Digit groups as integers, reading the letter O as a zero: what survives typical number typos."""
-    return " ".join(str(int(group)) for group in re.findall(r"\d+", text.upper().replace("O", "0")))
-
-
-def _unmatched_incoming(data: Dataset) -> set[str]:
-    applied = {entry["transaction"] for entry in data["invoice-transactions"] if entry["transaction"]}
-    return {
-        t["id"]
-        for t in data["transactions"]
-        if t["amount"] > 0 and not t["ignored"] and f"/api/transactions/{t['id']}" not in applied
-    }
-
-
-def _client_of(data: Dataset, transaction: dict[str, object]) -> str | None:
-    counterparty = transaction["counterparty"]
-    if counterparty is None:
-        return None
-    record = by_id(data, "counterparties")[iri_id(str(counterparty))]
-    return str(record["client"]) if record["client"] else None
+from .checks import check_labels, unmatched_incoming
+from .support import Dataset, by_id
 
 
 def test_every_unmatched_incoming_transfer_is_labelled(data: Dataset, truth: GroundTruth) -> None:
     labelled = [label.transaction_id for label in truth.reconciliation]
     assert len(labelled) == len(set(labelled))
-    assert set(labelled) == _unmatched_incoming(data)
+    assert set(labelled) == unmatched_incoming(data)
     kinds = Counter(label.kind for label in truth.reconciliation)
     assert set(kinds) == set(CaseKind)
     assert kinds[CaseKind.TYPO_NUMBER] == 3 and kinds[CaseKind.MULTI_INVOICE] == 2
-
-
-def check_labels(data: Dataset, truth: GroundTruth) -> None:
-    """The consistency rules every label must satisfy, at any size."""
-    transactions = by_id(data, "transactions")
-    invoices = by_id(data, "invoices")
-    open_now = open_amounts(data)
-    gross = invoice_gross(data)
-    seller_nip = data["organizations"][0]["tin"]
-    for label in truth.reconciliation:
-        line = transactions[label.transaction_id]
-        assert (line["amount"], line["currency"]) == (label.amount, label.currency)
-        if label.allocations is None:
-            _check_no_match(data, label, line, open_now)
-            continue
-        assert label.reason is None
-        allocated = sum((a.amount for a in label.allocations), Decimal(0))
-        assert label.unallocated == label.amount - allocated
-        client = _client_of(data, line)
-        for allocation in label.allocations:
-            invoice = invoices[allocation.invoice_id]
-            assert invoice["currency"] == line["currency"]
-            assert invoice["status"] != "draft" and invoice["type"] == "VAT"
-            assert 0 < allocation.amount <= open_now[allocation.invoice_id]
-            if client is not None:
-                assert invoice["client"] == client
-        numbers = [invoices[a.invoice_id]["name"] for a in label.allocations]
-        title = line["description"]
-        if label.kind is CaseKind.PARTIAL:
-            (allocation,) = label.allocations
-            assert allocation.amount == label.amount < open_now[allocation.invoice_id]
-            assert label.amount not in open_now.values()
-        elif label.kind is CaseKind.OVERPAYMENT:
-            (allocation,) = label.allocations
-            assert allocation.amount == open_now[allocation.invoice_id] < label.amount
-            assert label.unallocated > 0
-            assert label.amount not in open_now.values()
-        else:
-            assert label.unallocated == 0
-            assert all(a.amount == open_now[a.invoice_id] for a in label.allocations)
-        if label.kind is CaseKind.MPP:
-            match = MPP.match(title)
-            assert match, title
-            vat, idc, number, _ = match.groups()
-            (allocation,) = label.allocations
-            rows = [r for r in data["invoice-rows"] if r["invoice"] == f"/api/invoices/{allocation.invoice_id}"]
-            net = sum((round_cents(r["quantity"] * r["netPrice"] - r["netDiscountAmount"]) for r in rows), Decimal(0))
-            assert Decimal(vat.replace(",", ".")) == gross[allocation.invoice_id] - net
-            assert (idc, number) == (seller_nip, numbers[0])
-        elif label.kind in (CaseKind.EXACT_NUMBER, CaseKind.EUR, CaseKind.PARTIAL, CaseKind.OVERPAYMENT):
-            assert all(number in title for number in numbers)
-        elif label.kind is CaseKind.TYPO_NUMBER:
-            (number,) = numbers
-            assert number not in title
-            assert _loose(number) in _loose(title)
-        elif label.kind is CaseKind.AMOUNT_ONLY:
-            assert not re.search(r"\d{4}", title)
-            assert list(open_now.values()).count(label.amount) == 1
-        elif label.kind is CaseKind.MULTI_INVOICE:
-            assert len(label.allocations) in (2, 3)
-            if not any(number in title for number in numbers):
-                # Without numbers the sum must be the only fit: the client has exactly these open invoices.
-                client_open = {i for i, amount in open_now.items() if amount > 0 and invoices[i]["client"] == client}
-                assert client_open == {a.invoice_id for a in label.allocations}
-                assert label.amount not in open_now.values()
-        elif label.kind is CaseKind.EUR:
-            assert line["currency"] == "EUR"
-            assert line["bankAccount"] == data["organizations"][0]["bankAccounts"][1]
-
-
-def _check_no_match(data: Dataset, label: ReconciliationLabel, line: dict[str, object], open_now: dict) -> None:
-    invoices = by_id(data, "invoices")
-    assert label.unallocated == label.amount
-    if label.kind is CaseKind.AMBIGUOUS:
-        assert label.reason is NoMatchReason.AMBIGUOUS
-        client = _client_of(data, line)
-        same = [i for i, amount in open_now.items() if amount == label.amount]
-        assert len(same) == 2
-        assert all(invoices[i]["client"] == client for i in same)
-        assert not any(invoices[i]["name"] in str(line["description"]) for i in same)
-    else:
-        assert label.kind is CaseKind.UNRELATED
-        assert label.reason is NoMatchReason.NOT_A_RECEIVABLE
-        assert line["counterpartyRole"] != "client"
-        assert label.amount not in open_now.values()
 
 
 def test_labels_agree_with_the_ledger(data: Dataset, truth: GroundTruth) -> None:
@@ -161,5 +52,5 @@ def test_typo_variants(data: Dataset, truth: GroundTruth) -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_labels_hold_for_other_seeds(seed: int) -> None:
     data, truth = generate(SeedConfig(seed=seed))
-    assert {label.transaction_id for label in truth.reconciliation} == _unmatched_incoming(data)
+    assert {label.transaction_id for label in truth.reconciliation} == unmatched_incoming(data)
     check_labels(data, truth)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from .dates import add_months, month_start, next_business_day, previous_business_day
 from .identifiers import random_pl_iban
@@ -289,8 +289,7 @@ def finalize_statements(world: World) -> None:
     for order, line in enumerate(world.bank_lines):
         line.order = order
     world.bank_lines.sort(key=lambda line: (line.day, line.amount < 0, line.order))
-    scale = Decimal(str(max(world.cfg.size, 1.0)))
-    balances = {world.me.iban_pln: _OPENING_BALANCE_PLN * scale, world.me.iban_eur: _OPENING_BALANCE_EUR * scale}
+    balances = _opening_balances(world)
     statements: dict[str, int] = defaultdict(int)
     last_day: dict[str, date] = {}
     for index, line in enumerate(world.bank_lines, start=1):
@@ -301,3 +300,23 @@ def finalize_statements(world: World) -> None:
         balances[line.account] += line.amount
         line.statement = statements[line.account]
         line.balance = balances[line.account].quantize(CENT)
+
+
+def _opening_balances(world: World) -> dict[str, Decimal]:
+    """A round opening balance per account, high enough that the account never dips below a cushion.
+
+    Costs run from the first day while the first receipts come weeks later, and a small ledger's months swing a
+    lot; sizing the opening balance from the lines themselves keeps every seed and anchor solvent.
+    """
+    scale = Decimal(str(max(world.cfg.size, 1.0)))
+    floors = {world.me.iban_pln: _OPENING_BALANCE_PLN * scale, world.me.iban_eur: _OPENING_BALANCE_EUR * scale}
+    running = dict.fromkeys(floors, ZERO)
+    lowest = dict.fromkeys(floors, ZERO)
+    for line in world.bank_lines:
+        running[line.account] += line.amount
+        lowest[line.account] = min(lowest[line.account], running[line.account])
+    openings = {}
+    for account, floor in floors.items():
+        needed = floor / 4 - lowest[account]
+        openings[account] = max(floor, (needed / 10_000).to_integral_value(rounding=ROUND_CEILING) * 10_000)
+    return openings
