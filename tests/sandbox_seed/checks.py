@@ -99,12 +99,16 @@ def check_labels(data: Dataset, truth: GroundTruth) -> None:
                 client_open = {i for i, amount in open_now.items() if amount > 0 and invoices[i]["client"] == client}
                 assert client_open == {a.invoice_id for a in label.allocations}
                 assert label.amount not in open_now.values()
-        elif label.kind is CaseKind.EUR:
+        if label.kind is CaseKind.EUR:
             assert line["currency"] == "EUR"
             assert line["bankAccount"] == data["organizations"][0]["bankAccounts"][1]
+        else:
+            assert line["currency"] == "PLN"
 
 
-def _check_no_match(data: Dataset, label: ReconciliationLabel, line: dict[str, object], open_now: dict) -> None:
+def _check_no_match(
+    data: Dataset, label: ReconciliationLabel, line: dict[str, Any], open_now: dict[int, Decimal]
+) -> None:
     invoices = by_id(data, "invoices")
     assert label.unallocated == label.amount
     if label.kind is CaseKind.AMBIGUOUS:

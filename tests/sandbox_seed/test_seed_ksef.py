@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 from flowtly_mcp.sandbox.seed import GroundTruth, KsefState
 
@@ -13,8 +14,8 @@ ANCHOR = date(2026, 11, 16)
 STATUS_CODES = {"accepted": 100, "processing": 150, "success": 200, "rejected": 450}
 
 
-def _outbound(data: Dataset) -> dict[int, dict[str, object]]:
-    records: dict[int, dict[str, object]] = {}
+def _outbound(data: Dataset) -> dict[int, dict[str, Any]]:
+    records: dict[int, dict[str, Any]] = {}
     for record in data["e-invoicing"]:
         if record["direction"] == "outbound":
             invoice_id = iri_id(record["invoice"])
