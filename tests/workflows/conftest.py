@@ -66,7 +66,7 @@ def writes(sandbox: Sandbox) -> list[tuple[Any, ...]]:
 def body(result: CallToolResult) -> dict[str, Any]:
     assert not result.is_error, result.content
     assert result.structured_content is not None
-    return result.structured_content
+    return dict(result.structured_content)
 
 
 def error_text(result: CallToolResult) -> str:
@@ -80,8 +80,7 @@ async def confirmed(client: Client, tool: str, arguments: dict[str, Any]) -> dic
     assert first["status"] == "confirmation_required", first
     done = body(await client.call_tool(tool, {**arguments, "confirmation_token": first["confirmation_token"]}))
     assert done["status"] == "done", done
-    result: dict[str, Any] = done["result"]
-    return result
+    return dict(done["result"])
 
 
 def invoice_view(sandbox: Sandbox, invoice_id: int | str) -> dict[str, Any]:

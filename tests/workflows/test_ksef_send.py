@@ -74,10 +74,10 @@ async def test_correction_needs_the_original_ksef_number(sandbox: Sandbox, make_
 async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
     mode: str, sandbox: Sandbox, make_server: ServerFactory
 ) -> None:
-    progress: list[float] = []
+    seen: list[float] = []
 
-    async def on_progress(done: float, total: float | None, message: str | None) -> None:
-        progress.append(done)
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(progress)
 
     arguments = {"invoice": Invoice.READY}
     async with Client(make_server(), mode=mode) as client:
@@ -102,7 +102,7 @@ async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
     assert upo.is_file() and hashlib.sha256(upo.read_bytes()).hexdigest() == result["upo"]["sha256"]
     assert result["ksef_number"].encode() in upo.read_bytes()
     assert len(sends(sandbox, Invoice.READY)) == 1
-    assert progress and progress == sorted(progress)
+    assert seen and seen == sorted(seen)
     assert replay.is_error, "a confirmation token works once"
     assert len(sends(sandbox, Invoice.READY)) == 1
 

@@ -98,10 +98,10 @@ async def test_aging_totals_equal_an_independent_count(
         elif invoice.open > 0:
             expected[invoice.currency][bucket((as_of - invoice.due).days)] += invoice.open
             by_client[(invoice.client, invoice.currency)] += invoice.open
-    progress: list[float] = []
+    seen: list[float] = []
 
-    async def on_progress(done: float, total: float | None, message: str | None) -> None:
-        progress.append(done)
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(progress)
 
     async with Client(make_server()) as client:
         report = body(
@@ -116,7 +116,7 @@ async def test_aging_totals_equal_an_independent_count(
     lines = {(line["group"], line["currency"]): Decimal(line["total"]) for line in report["lines"]}
     assert {key: value for key, value in lines.items() if value} == dict(by_client)
     assert all(line["name"] for line in report["lines"]), "client groups carry the client's name"
-    assert progress and progress == sorted(progress)
+    assert seen and seen == sorted(seen)
     assert writes(sandbox) == []
 
 

@@ -29,7 +29,7 @@ def expected(label: ReconciliationLabel) -> list[tuple[str, Decimal]]:
 
 
 def allocations_of(candidate: dict[str, object]) -> list[tuple[str, Decimal]]:
-    return [(a["invoice"], Decimal(a["amount"])) for a in candidate["allocations"]]  # type: ignore[index,attr-defined]
+    return [(a["invoice"], Decimal(a["amount"])) for a in candidate["allocations"]]  # type: ignore[attr-defined]
 
 
 async def test_every_planted_transfer_gets_its_right_answer(
@@ -87,7 +87,7 @@ async def test_automatic_match_is_applied_once_after_confirmation(
         assert (applied["invoice"], Decimal(applied["amount"]), Decimal(applied["remainder"])) == (
             invoice_id,
             amount,
-            0,
+            Decimal(0),
         )
         assert [w[:2] for w in writes(sandbox)] == [("POST", "/invoice-transactions")]
         assert Decimal(str(invoice_view(sandbox, invoice_id)["openAmount"])) == 0

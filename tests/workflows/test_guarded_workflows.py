@@ -1,0 +1,70 @@
+"""Every guarded workflow tool: a human who says no, or no answer at all, changes nothing, in both client modes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.types import ElicitRequestParams, ElicitResult
+
+from flowtly_mcp.sandbox import Sandbox
+from flowtly_mcp.sandbox.seed import CaseKind, DuplicateTier, GroundTruth
+from flowtly_mcp.tools.all import registry
+
+from .conftest import MODES, TODAY, ServerFactory, body, writes
+
+pytestmark = pytest.mark.anyio
+GUARDED = ["reconcile_payment", "reconcile_unmatched", "merge_counterparties", "send_invoice_to_ksef"]
+GUARDED += ["send_ksef_correction"]
+
+
+def arguments_for(tool: str, truth: GroundTruth) -> dict[str, Any]:
+    if tool == "reconcile_payment":
+        label = next(lb for lb in truth.reconciliation if lb.kind == CaseKind.EXACT_NUMBER)
+        return {"transaction": label.transaction_id}
+    if tool == "reconcile_unmatched":
+        return {"date_from": "2025-01-01", "date_to": TODAY.isoformat(), "dry_run": False}
+    if tool == "merge_counterparties":
+        group = next(g for g in truth.duplicate_groups if g.tier == DuplicateTier.STRONG)
+        return {"survivor": group.member_ids[0], "duplicates": list(group.member_ids[1:])}
+    if tool == "send_invoice_to_ksef":
+        return {"invoice": truth.rejected_invoice_ids[0]}
+    return {"invoice": truth.ksef_corrections[0].parent_id, "reason": "price changed after the order"}
+
+
+def test_the_list_covers_every_guarded_workflow_tool() -> None:
+    guarded = {s.name for s in registry() if s.toolset == "workflows" and s.preview is not None}
+    assert guarded == set(GUARDED)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tool", GUARDED)
+async def test_a_declined_confirmation_changes_nothing(
+    tool: str, mode: str, sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    asked: list[str] = []
+
+    async def decline(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        asked.append(params.message)
+        return ElicitResult(action="decline")
+
+    async with Client(make_server(), mode=mode, elicitation_callback=decline) as client:
+        answer = body(await client.call_tool(tool, arguments_for(tool, truth)))
+    assert answer["status"] == "declined"
+    assert len(asked) == 1 and "Carry this out?" in asked[0]
+    assert writes(sandbox) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tool", GUARDED)
+async def test_without_a_token_only_a_preview_comes_back(
+    tool: str, mode: str, sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    async with Client(make_server(), mode=mode) as client:
+        answer = body(await client.call_tool(tool, arguments_for(tool, truth)))
+        forged = await client.call_tool(tool, {**arguments_for(tool, truth), "confirmation_token": "x.y"})
+    assert answer["status"] == "confirmation_required" and answer["preview"]["details"]
+    assert answer["confirmation_token"]
+    assert forged.is_error
+    assert writes(sandbox) == []

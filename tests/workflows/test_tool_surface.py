@@ -1,0 +1,56 @@
+"""What the workflow tools cost in the tool list, and how they are declared."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from flowtly_mcp.tools.all import registry
+from flowtly_mcp.tools.registry import Risk
+from flowtly_mcp.tools.workflows import workflow_specs
+
+from .conftest import ServerFactory
+
+pytestmark = pytest.mark.anyio
+DEFAULT_SURFACE_TOKENS = 4000
+CORE = {"suggest_payment_matches", "reconcile_payment", "send_invoice_to_ksef", "receivables_aging"}
+
+
+def tokens(tool: dict[str, Any]) -> float:
+    # The same estimate the benchmark uses: characters / 4 of the compact JSON a host receives.
+    return len(json.dumps(tool, separators=(",", ":"), ensure_ascii=False)) / 4
+
+
+async def listed(server: Any) -> list[dict[str, Any]]:
+    async with Client(server, mode="legacy") as client:
+        tools = (await client.list_tools()).tools
+    return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+
+
+async def test_the_default_tool_list_stays_within_its_token_budget(make_server: ServerFactory) -> None:
+    default = await listed(make_server(FLOWTLY_TOOLSETS="default"))
+    names = {tool["name"] for tool in default}
+    assert names >= CORE
+    assert sum(tokens(tool) for tool in default) <= DEFAULT_SURFACE_TOKENS
+
+
+async def test_each_workflow_tool_is_lean(make_server: ServerFactory) -> None:
+    ours = {spec.name for spec in workflow_specs()}
+    sizes = {tool["name"]: tokens(tool) for tool in await listed(make_server()) if tool["name"] in ours}
+    assert set(sizes) == ours
+    assert max(sizes.values()) <= 350, sizes
+
+
+def test_workflow_tools_are_declared_for_their_risk() -> None:
+    specs = {spec.name: spec for spec in registry() if spec.toolset == "workflows"}
+    assert {name for name, spec in specs.items() if spec.core} == CORE
+    assert specs["send_invoice_to_ksef"].risk is Risk.IRREVERSIBLE
+    assert specs["send_ksef_correction"].risk is Risk.IRREVERSIBLE
+    assert specs["merge_counterparties"].risk is Risk.DESTRUCTIVE
+    for name in ("reconcile_payment", "reconcile_unmatched"):
+        assert specs[name].risk is Risk.WRITE and specs[name].escalates and specs[name].preview is not None
+    for spec in specs.values():
+        assert len(spec.description) <= 110 and spec.description.endswith("."), spec.name
