@@ -7,13 +7,14 @@ the code under test; outcomes are read from the sandbox's store and request log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 from mcp import Client
+from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult
 
 from flowtly_mcp.config import ServerSettings
@@ -40,27 +41,40 @@ def download_dir(tmp_path: Path) -> Path:
     return tmp_path / "downloads"
 
 
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Client]:
-    settings = ServerSettings.from_env(
-        {
+ServerFactory = Callable[..., MCPServer[Any]]
+
+
+@pytest.fixture
+def make_server(sandbox: Sandbox, tmp_path: Path, download_dir: Path) -> ServerFactory:
+    """An MCP server on the sandbox with every toolset; keyword arguments override environment settings."""
+
+    def factory(**env: str) -> MCPServer[Any]:
+        values = {
             "FLOWTLY_BASE_URL": "http://sandbox.test",
             "FLOWTLY_API_TOKEN": sandbox.config.token,
             "FLOWTLY_TOOLSETS": "all",
             "FLOWTLY_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-            "FLOWTLY_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+            "FLOWTLY_DOWNLOAD_DIR": str(download_dir),
+            **env,
         }
-    )
-    server = build_server(settings, transport=httpx2.ASGITransport(app=sandbox.app))
-    async with Client(server, mode=request.param) as connected:
+        return build_server(ServerSettings.from_env(values), transport=httpx2.ASGITransport(app=sandbox.app))
+
+    return factory
+
+
+@pytest.fixture(params=MODES)
+async def client(request: pytest.FixtureRequest, make_server: ServerFactory) -> AsyncIterator[Client]:
+    """A client without elicitation: guarded tools answer with a preview and a confirmation token."""
+    async with Client(make_server(), mode=request.param) as connected:
         yield connected
 
 
 def ok(result: CallToolResult) -> dict[str, Any]:
     """The structured content of a successful call."""
     assert not result.is_error, result.content
-    assert result.structured_content is not None
-    return result.structured_content
+    content: dict[str, Any] | None = result.structured_content
+    assert content is not None
+    return content
 
 
 def error_text(result: CallToolResult) -> str:

@@ -1,0 +1,25 @@
+"""Every special tool is exercised by this suite, and the special tools cover every non-CRUD operation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flowtly_mcp.tools.crud import crud_specs
+from flowtly_mcp.tools.inventory import operations
+from flowtly_mcp.tools.special import special_specs
+
+HERE = Path(__file__).parent
+
+
+def test_every_special_tool_is_called_by_a_test() -> None:
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in HERE.glob("test_*.py") if p.name != Path(__file__).name)
+    uncalled = [spec.name for spec in special_specs() if f'"{spec.name}"' not in sources]
+    assert uncalled == []
+
+
+def test_special_tools_cover_what_crud_does_not() -> None:
+    crud = {op for spec in crud_specs() for op in spec.operations}
+    special = {op for spec in special_specs() for op in spec.operations}
+    assert operations() - crud <= special
+    assert special <= operations()
+    assert len(operations() - crud) == 40
