@@ -65,11 +65,19 @@ async def test_confident_matches_are_applied_after_confirmation_and_only_once(
         listed = first["preview"]["details"]["apply"]
         assert writes(sandbox) == []
 
+        seen: list[float] = []
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            seen.append(progress)
+
         done = body(
             await client.call_tool(
-                "reconcile_unmatched", {**arguments, "confirmation_token": first["confirmation_token"]}
+                "reconcile_unmatched",
+                {**arguments, "confirmation_token": first["confirmation_token"]},
+                progress_callback=on_progress,
             )
         )
+        assert seen and all(a < b for a, b in zip(seen, seen[1:], strict=False)), "progress only goes up"
         assert done["status"] == "done"
         applied = by_transaction(done["result"], "applied")
         assert len(applied) == len(listed) == done["result"]["counts"]["auto"]

@@ -23,7 +23,7 @@ from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import counterparties_models as m
-from flowtly_mcp.tools.workflows.loading import Listing, fetch_many, get_many, read_views
+from flowtly_mcp.tools.workflows.loading import Listing, Progress, fetch_many, get_many, read_views
 from flowtly_mcp.tools.workflows.shapes import dumped_all, ref_id
 
 TOOLSET = "workflows"
@@ -34,7 +34,8 @@ LIST_TRANSACTIONS = op("GET", "/transactions")
 
 
 async def _find(inv: Invocation, args: m.FindDuplicatesInput) -> m.DuplicatesOut:
-    records = await fetch_many(inv, {"counterparties": Listing("/counterparties")}, "reading counterparties")
+    listings = {"counterparties": Listing("/counterparties")}
+    records = await fetch_many(inv, listings, "reading counterparties", Progress(inv))
     warnings: list[str] = []
     views = read_views(records["counterparties"], CounterpartyView.from_api, warnings)
     by_id = {view.id: view for view in views}

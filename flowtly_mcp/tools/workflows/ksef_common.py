@@ -26,6 +26,7 @@ from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import ksef_models as m
 from flowtly_mcp.tools.workflows._logic import fa_seller_nip, specific_fix, today_in_poland
+from flowtly_mcp.tools.workflows.loading import Progress
 
 GET_INVOICE = op("GET", "/invoices/{id}")
 DOWNLOAD_XML = op("GET", "/e-invoicing/invoices/{id}/download/xml")
@@ -119,12 +120,13 @@ async def poll(inv: Invocation, invoice_id: str, state: Mapping[str, Any]) -> tu
     record: Record = {}
     current = dict(state)
     steps = len(POLL_DELAYS)
+    progress = Progress(inv)
     for attempt, delay in enumerate(POLL_DELAYS, start=1):
         if delay:
             await anyio.sleep(delay)
         record = await read_invoice(inv, invoice_id)
         current = state_of(record)
-        await inv.progress(attempt, steps, f"KSeF status: {status_of(current)}")
+        await progress.report(attempt, steps, f"KSeF status: {status_of(current)}")
         if not in_flight(current):
             break
     return record, current

@@ -1,8 +1,8 @@
 """Reading whole collections for a workflow: several listings at once, one progress stream, tolerant parsing.
 
 A workflow often needs every invoice, client and counterparty before it can answer. The listings are fetched
-concurrently (and each one's pages concurrently, by the API client); their page counts are added into a single
-progress stream that only ever goes up, as MCP progress requires.
+concurrently (and each one's pages concurrently, by the API client); their page counts are added into the call's
+single progress stream, which only ever goes up, as MCP progress requires.
 """
 
 from __future__ import annotations
@@ -28,20 +28,42 @@ class Listing:
     params: Params | None = None
 
 
-class PageProgress:
-    """Adds up the pages read by concurrent listings and reports the sum as one monotonic progress."""
+class Progress:
+    """The progress of one call: a single stream that only goes up, across phases (reading, then writing).
 
-    def __init__(self, inv: Invocation, what: str) -> None:
+    Previews report nothing (`silent`): on a confirming call the preview runs again before the work itself, and
+    two streams starting from zero in one request would go backwards.
+    """
+
+    def __init__(self, inv: Invocation | None) -> None:
         self._inv = inv
-        self._what = what
-        self._done: dict[str, int] = {}
-        self._totals: dict[str, int | None] = {}
-        self._lock = anyio.Lock()
+        self._offset = 0.0
+        self._last = 0.0
 
-    def expect(self, names: Iterable[str]) -> None:
-        for name in names:
-            self._done.setdefault(name, 0)
-            self._totals.setdefault(name, None)
+    @classmethod
+    def silent(cls) -> Progress:
+        return cls(None)
+
+    def next_phase(self) -> None:
+        self._offset = self._last
+
+    async def report(self, done: float, total: float | None, message: str) -> None:
+        value = self._offset + done
+        if self._inv is None or value <= self._last:
+            return
+        self._last = value
+        await self._inv.progress(value, None if total is None else self._offset + total, message)
+
+
+class PageProgress:
+    """Adds up the pages read by concurrent listings and reports the sum."""
+
+    def __init__(self, progress: Progress, what: str, names: Iterable[str]) -> None:
+        self._progress = progress
+        self._what = what
+        self._done: dict[str, int] = dict.fromkeys(names, 0)
+        self._totals: dict[str, int | None] = dict.fromkeys(self._done)
+        self._lock = anyio.Lock()
 
     def callback(self, name: str) -> Callable[[int, int | None], Any]:
         async def report(done: int, total: int | None) -> None:
@@ -51,19 +73,20 @@ class PageProgress:
                 pages = sum(self._done.values())
                 totals = self._totals.values()
                 whole = sum(t for t in totals if t is not None) if all(t is not None for t in totals) else None
-                await self._inv.progress(pages, whole, f"{self._what}: {pages} pages read")
+                await self._progress.report(pages, whole, f"{self._what}: {pages} pages read")
 
         return report
 
 
-async def fetch_many(inv: Invocation, listings: Mapping[str, Listing], what: str) -> dict[str, list[Record]]:
+async def fetch_many(
+    inv: Invocation, listings: Mapping[str, Listing], what: str, progress: Progress
+) -> dict[str, list[Record]]:
     """Every record of each listing, fetched concurrently; the first failure is raised as itself."""
-    progress = PageProgress(inv, what)
-    progress.expect(listings)
+    pages = PageProgress(progress, what, listings)
     results: dict[str, list[Record]] = {}
 
     async def load(name: str, listing: Listing) -> None:
-        results[name] = await inv.api.fetch_all(listing.path, listing.params, on_progress=progress.callback(name))
+        results[name] = await inv.api.fetch_all(listing.path, listing.params, on_progress=pages.callback(name))
 
     try:
         async with anyio.create_task_group() as group:

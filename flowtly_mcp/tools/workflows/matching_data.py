@@ -19,7 +19,7 @@ from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import reconcile_models as m
-from flowtly_mcp.tools.workflows.loading import Listing, Record, fetch_many, read_views
+from flowtly_mcp.tools.workflows.loading import Listing, Progress, Record, fetch_many, read_views
 
 LIST_INVOICES = op("GET", "/invoices")
 LIST_CLIENTS = op("GET", "/clients")
@@ -41,9 +41,12 @@ class MatchingData:
     extra: dict[str, list[Record]] = field(default_factory=dict)
 
 
-async def load_matching(inv: Invocation, extra: Mapping[str, Listing] | None = None) -> MatchingData:
+async def load_matching(
+    inv: Invocation, progress: Progress, extra: Mapping[str, Listing] | None = None
+) -> MatchingData:
     """Read and index everything matching needs; `extra` listings are read in the same sweep."""
-    records = await fetch_many(inv, {**BASE_LISTINGS, **(extra or {})}, "reading invoices for matching")
+    listings = {**BASE_LISTINGS, **(extra or {})}
+    records = await fetch_many(inv, listings, "reading invoices for matching", progress)
     warnings: list[str] = []
     invoices = read_views(records["invoices"], InvoiceView.from_api, warnings)
     clients = read_views(records["clients"], ClientView.from_api, warnings)

@@ -20,7 +20,7 @@ from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import receivables_models as m
 from flowtly_mcp.tools.workflows._logic import as_of, today_in_poland
-from flowtly_mcp.tools.workflows.loading import Listing, fetch_many, read_views
+from flowtly_mcp.tools.workflows.loading import Listing, Progress, fetch_many, read_views
 from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all, ref_id
 
 TOOLSET = "workflows"
@@ -44,7 +44,7 @@ class Books:
 async def load_books(inv: Invocation, day: date, *, client_id: str | None = None) -> Books:
     invoice_params = {"client": refs.iri("clients", client_id)} if client_id else None
     listings = {"invoices": Listing("/invoices", invoice_params), "clients": Listing("/clients")}
-    records = await fetch_many(inv, listings, "reading invoices and clients")
+    records = await fetch_many(inv, listings, "reading invoices and clients", Progress(inv))
     warnings: list[str] = []
     invoices = read_views(records["invoices"], InvoiceView.from_api, warnings)
     clients = read_views(records["clients"], ClientView.from_api, warnings)

@@ -22,7 +22,7 @@ from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import reconcile_models as m
-from flowtly_mcp.tools.workflows.loading import Listing, read_views
+from flowtly_mcp.tools.workflows.loading import Listing, Progress, read_views
 from flowtly_mcp.tools.workflows.matching_data import (
     READ_OPERATIONS,
     allocation_out,
@@ -60,8 +60,9 @@ def _transaction_listing(date_from: date, date_to: date) -> Listing:
     return Listing("/transactions", params)
 
 
-async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput) -> BatchPlan:
-    data = await load_matching(inv, {"transactions": _transaction_listing(args.date_from, args.date_to)})
+async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput, progress: Progress) -> BatchPlan:
+    listings = {"transactions": _transaction_listing(args.date_from, args.date_to)}
+    data = await load_matching(inv, progress, listings)
     records = data.extra["transactions"]
     transactions = read_views(records, BankTransaction.from_api, data.warnings)
     linked = {str(r.get("id")) for r in records if lists_applications(r)}
@@ -119,7 +120,7 @@ def _auto(batch: BatchPlan) -> list[Outcome]:
 async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview | None:
     if args.dry_run:
         return None
-    batch = await plan_batch(inv, args)
+    batch = await plan_batch(inv, args, Progress.silent())
     apply = []
     state: list[Any] = []
     for outcome in _auto(batch):
@@ -150,13 +151,14 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
 
 
 async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput) -> m.UnmatchedOut:
-    batch = await plan_batch(inv, args)
+    progress = Progress(inv)
+    batch = await plan_batch(inv, args, progress)
     result = _proposals(batch, args.dry_run)
     if args.dry_run:
         return result
     auto = _auto(batch)
+    progress.next_phase()
     for done, outcome in enumerate(auto):
-        await inv.progress(done, len(auto), f"applying {done + 1} of {len(auto)}")
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
         reason = await _why_not_now(inv, transaction, outcome)
@@ -171,7 +173,7 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
         item = _item(outcome, transaction)
         item.allocations = created
         result.applied.append(item)
-    await inv.progress(len(auto), len(auto), "done")
+        await progress.report(done + 1, len(auto), f"applied {done + 1} of {len(auto)}")
     return result
 
 
@@ -181,7 +183,10 @@ async def _why_not_now(inv: Invocation, transaction: BankTransaction, outcome: O
         return "already applied (found when re-reading before writing)"
     assert outcome.chosen is not None
     for allocation in outcome.chosen.allocations:
-        invoice = InvoiceView.from_api(await inv.api.get(refs.item_path("invoices", allocation.invoice_id)))
+        try:
+            invoice = InvoiceView.from_api(await inv.api.get(refs.item_path("invoices", allocation.invoice_id)))
+        except ValueError as problem:
+            return f"invoice {allocation.invoice_id} cannot be read again ({problem})"
         if invoice.open < allocation.amount:
             return (
                 f"invoice {invoice.number or invoice.id} now has {invoice.open} open, "

@@ -24,7 +24,7 @@ from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import reconcile_models as m
 from flowtly_mcp.tools.workflows._logic import AllocationProblem, Requested, plan_allocations
-from flowtly_mcp.tools.workflows.loading import Record, get_many
+from flowtly_mcp.tools.workflows.loading import Progress, Record, get_many
 from flowtly_mcp.tools.workflows.matching_data import (
     READ_OPERATIONS,
     allocation_out,
@@ -54,7 +54,7 @@ async def read_transaction(inv: Invocation, value: str) -> tuple[Record, BankTra
 
 async def _suggest(inv: Invocation, args: m.SuggestInput) -> m.SuggestOut:
     record, transaction = await read_transaction(inv, args.transaction)
-    data = await load_matching(inv)
+    data = await load_matching(inv, Progress(inv))
     applied = data.applied.get(transaction.id, [])
     if applied or lists_applications(record):
         return m.SuggestOut(
@@ -84,7 +84,7 @@ class PaymentPlan:
     state: list[Any]
 
 
-async def plan_payment(inv: Invocation, args: m.ReconcilePaymentInput) -> PaymentPlan:
+async def plan_payment(inv: Invocation, args: m.ReconcilePaymentInput, progress: Progress) -> PaymentPlan:
     """Re-read the payment and its invoices and decide exactly what to apply; refuse anything doubtful."""
     record, transaction = await read_transaction(inv, args.transaction)
     if transaction.amount <= 0:
@@ -97,7 +97,7 @@ async def plan_payment(inv: Invocation, args: m.ReconcilePaymentInput) -> Paymen
             "Applying it again would count the money twice; delete those invoice-transactions first to redo it."
         )
     if args.allocations is None:
-        plan = await _auto_plan(inv, transaction)
+        plan = await _auto_plan(inv, transaction, progress)
     else:
         plan = await _requested_plan(inv, transaction, args)
     return plan
@@ -113,8 +113,8 @@ def _last(value: Any) -> str:
     return str(value).rsplit("/", 1)[-1] if value else "?"
 
 
-async def _auto_plan(inv: Invocation, transaction: BankTransaction) -> PaymentPlan:
-    data = await load_matching(inv)
+async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Progress) -> PaymentPlan:
+    data = await load_matching(inv, progress)
     outcome = decide(transaction, data.index)
     chosen = outcome.chosen
     if chosen is None:
@@ -164,7 +164,7 @@ def _state(transaction: BankTransaction, invoices: list[InvoiceView]) -> list[An
 
 
 async def _preview(inv: Invocation, args: m.ReconcilePaymentInput) -> Preview:
-    plan = await plan_payment(inv, args)
+    plan = await plan_payment(inv, args, Progress.silent())
     payment = plan.transaction
     warnings = []
     if plan.excess:
@@ -217,7 +217,7 @@ def _record_id(record: Record) -> str | None:
 
 
 async def _reconcile(inv: Invocation, args: m.ReconcilePaymentInput) -> m.ReconcileOut:
-    plan = await plan_payment(inv, args)
+    plan = await plan_payment(inv, args, Progress(inv))
     applied = await apply_allocations(inv, plan.transaction, plan.allocations)
     return m.ReconcileOut(
         payment=payment_out(plan.transaction), source=plan.source, applied=applied, excess=plan.excess
