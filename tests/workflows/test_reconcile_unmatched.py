@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
@@ -157,3 +158,36 @@ async def test_a_reversed_period_is_refused_before_any_request(sandbox: Sandbox,
         refused = await client.call_tool("reconcile_unmatched", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
     assert "date_to" in error_text(refused)
     assert sandbox.request_log == []
+
+
+class FailsOnSecondPayment(httpx2.AsyncBaseTransport):
+    """The server fails (HTTP 500) on the first write for the second payment being applied."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.inner = httpx2.ASGITransport(app=sandbox.app)
+        self.seen: list[str] = []
+        self.failed: str | None = None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST" and request.url.path == "/invoice-transactions" and self.failed is None:
+            transaction = json.loads(await request.aread())["transaction"].rsplit("/", 1)[-1]
+            if transaction not in self.seen:
+                self.seen.append(transaction)
+            if len(self.seen) == 2:
+                self.failed = transaction
+                return httpx2.Response(500, json={"title": "An error occurred", "detail": "Internal Server Error"})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_failing_write_stops_the_batch_and_reports_what_was_applied(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    failing = FailsOnSecondPayment(sandbox)
+    async with Client(make_server(transport=failing)) as client:
+        result = await confirmed(client, "reconcile_unmatched", {**PERIOD, "dry_run": False})
+    [first] = failing.seen[:1]
+    assert list(by_transaction(result, "applied")) == [first]
+    assert applied_to(sandbox, first) and applied_to(sandbox, str(failing.failed)) == []
+    [skipped] = result["skipped"]
+    assert skipped["transaction"] == failing.failed and "500" in skipped["reason"]
+    assert any("Stopped after a failure" in warning for warning in result["warnings"])

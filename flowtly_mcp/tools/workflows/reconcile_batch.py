@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
 from flowtly_mcp.finance.matching import Outcome, Plan, reconcile_all
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
 from flowtly_mcp.tools.crud import fingerprint
-from flowtly_mcp.tools.errors import ToolRefused
+from flowtly_mcp.tools.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
@@ -161,15 +162,25 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
     for done, outcome in enumerate(auto):
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
-        reason = await _why_not_now(inv, transaction, outcome)
-        if reason is not None:
-            result.skipped.append(m.SkippedOut(transaction=transaction.id, reason=reason))
-            continue
         try:
+            reason = await _why_not_now(inv, transaction, outcome)
+            if reason is not None:
+                result.skipped.append(m.SkippedOut(transaction=transaction.id, reason=reason))
+                continue
             created = await apply_allocations(inv, transaction, list(outcome.chosen.allocations))
         except ToolRefused as partial:
             result.skipped.append(m.SkippedOut(transaction=transaction.id, reason=str(partial)))
             continue
+        except api_errors.ApiError as failure:
+            # What was applied so far must still be reported: stop here instead of failing the whole call.
+            result.skipped.append(
+                m.SkippedOut(transaction=transaction.id, reason=describe_failure(failure, "reconcile_unmatched"))
+            )
+            result.warnings.append(
+                f"Stopped after a failure; {len(auto) - done - 1} confident matches were not attempted. "
+                "Run a dry run to see what is left."
+            )
+            break
         item = _item(outcome, transaction)
         item.allocations = created
         result.applied.append(item)

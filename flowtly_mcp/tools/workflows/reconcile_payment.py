@@ -41,6 +41,7 @@ GET_TRANSACTION = op("GET", "/transactions/{id}")
 GET_INVOICE = op("GET", "/invoices/{id}")
 LIST_APPLIED = op("GET", "/invoice-transactions")
 CREATE_APPLIED = op("POST", "/invoice-transactions")
+MAX_NOTES = 4
 
 
 async def read_transaction(inv: Invocation, value: str) -> tuple[Record, BankTransaction]:
@@ -179,6 +180,7 @@ async def _preview(inv: Invocation, args: m.ReconcilePaymentInput) -> Preview:
             "payment": f"{payment.date.isoformat()} {decimal_text(payment.amount)} {payment.currency}",
             "apply": [targets([a]) for a in plan.allocations],
             "chosen_by": plan.source,
+            "why": plan.notes[:MAX_NOTES],
         },
         warnings=warnings,
         fingerprint=fingerprint(plan.state),
