@@ -6,7 +6,10 @@ the code under test; outcomes are read from the sandbox's store and request log.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import importlib
+import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -31,35 +34,82 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(SandboxConfig(today=TODAY))
+class CurrentSandbox:
+    """An ASGI app that forwards to the sandbox of the running test.
+
+    Building a server with every tool takes about a second, so servers are built once per session and reach each
+    test's fresh sandbox through this forwarder.
+    """
+
+    def __init__(self) -> None:
+        self.target: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.target(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def current_sandbox() -> CurrentSandbox:
+    return CurrentSandbox()
+
+
+@pytest.fixture(scope="session")
+def seed_dataset() -> Any:
+    # The generated seed (deterministic for a seed and a day), built once and copied for each test.
+    seed = importlib.import_module("flowtly_mcp.sandbox.seed")
+    return seed.build_dataset(seed.SeedConfig(seed=SandboxConfig().seed, size=1.0, anchor=TODAY))
 
 
 @pytest.fixture
-def download_dir(tmp_path: Path) -> Path:
-    return tmp_path / "downloads"
+def sandbox(current_sandbox: CurrentSandbox, seed_dataset: Any) -> Sandbox:
+    fresh = Sandbox(SandboxConfig(today=TODAY, dataset=copy.deepcopy(seed_dataset)))
+    current_sandbox.target = fresh.app
+    return fresh
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("special-tools")
+
+
+@pytest.fixture
+def download_dir(session_dir: Path) -> Path:
+    """The servers' download directory, emptied before each test."""
+    directory = session_dir / "downloads"
+    if directory.exists():
+        shutil.rmtree(directory)
+    return directory
 
 
 ServerFactory = Callable[..., MCPServer[Any]]
 
 
-@pytest.fixture
-def make_server(sandbox: Sandbox, tmp_path: Path, download_dir: Path) -> ServerFactory:
-    """An MCP server on the sandbox with every toolset; keyword arguments override environment settings."""
+@pytest.fixture(scope="session")
+def server_cache(current_sandbox: CurrentSandbox, session_dir: Path) -> ServerFactory:
+    servers: dict[tuple[tuple[str, str], ...], MCPServer[Any]] = {}
 
     def factory(**env: str) -> MCPServer[Any]:
-        values = {
-            "FLOWTLY_BASE_URL": "http://sandbox.test",
-            "FLOWTLY_API_TOKEN": sandbox.config.token,
-            "FLOWTLY_TOOLSETS": "all",
-            "FLOWTLY_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-            "FLOWTLY_DOWNLOAD_DIR": str(download_dir),
-            **env,
-        }
-        return build_server(ServerSettings.from_env(values), transport=httpx2.ASGITransport(app=sandbox.app))
+        key = tuple(sorted(env.items()))
+        if key not in servers:
+            values = {
+                "FLOWTLY_BASE_URL": "http://sandbox.test",
+                "FLOWTLY_API_TOKEN": SandboxConfig().token,
+                "FLOWTLY_TOOLSETS": "all",
+                "FLOWTLY_AUDIT_LOG": str(session_dir / "audit.jsonl"),
+                "FLOWTLY_DOWNLOAD_DIR": str(session_dir / "downloads"),
+                **env,
+            }
+            settings = ServerSettings.from_env(values)
+            servers[key] = build_server(settings, transport=httpx2.ASGITransport(app=current_sandbox))
+        return servers[key]
 
     return factory
+
+
+@pytest.fixture
+def make_server(sandbox: Sandbox, download_dir: Path, server_cache: ServerFactory) -> ServerFactory:
+    """An MCP server on this test's sandbox with every toolset; keyword arguments override environment settings."""
+    return server_cache
 
 
 @pytest.fixture(params=MODES)
