@@ -12,6 +12,7 @@ import pytest
 from mcp import Client
 
 from flowtly_mcp.sandbox import Sandbox
+from flowtly_mcp.tools.special.files import is_text, safe_file_name
 
 from .conftest import Arrange, error_text, ok
 
@@ -125,3 +126,12 @@ async def test_file_names_never_leave_the_download_directory(
     assert escape.is_error
     assert len(sandbox.request_log) == before
     assert not download_dir.exists() or all(p.parent == download_dir for p in download_dir.iterdir())
+
+
+def test_file_names_are_made_of_safe_characters_only() -> None:
+    assert safe_file_name("../../etc/passwd", ".xml") == "etc_passwd.xml"
+    assert safe_file_name("FV/2026/11/0001 (kopia)", ".pdf") == "FV_2026_11_0001_kopia.pdf"
+    assert safe_file_name("...", ".zip") == "download.zip"
+    assert len(safe_file_name("x" * 500, ".pdf")) <= 124
+    assert is_text("application/xml; charset=utf-8") and is_text("text/plain") and is_text("application/vnd.x+xml")
+    assert not is_text("application/pdf") and not is_text("application/zip")

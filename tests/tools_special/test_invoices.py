@@ -136,3 +136,11 @@ async def test_bulk_send_with_a_draft_is_refused_and_names_it(
     assert len(writes(sandbox)) == before
     stored = sandbox.store.get("invoices", issued["id"])
     assert stored is not None and stored["status"] == "issued"
+
+
+async def test_bulk_preview_names_an_unknown_invoice(client: Client, sandbox: Sandbox, arrange: Arrange) -> None:
+    known = await arrange.invoice()
+    before = len(writes(sandbox))
+    text = error_text(await client.call_tool("send_invoices_to_clients", {"invoices": [known["id"], 987654]}))
+    assert "invoice 987654" in text
+    assert len(writes(sandbox)) == before
