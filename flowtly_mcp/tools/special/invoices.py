@@ -127,7 +127,7 @@ async def _preview_one(inv: Invocation, args: Any) -> Preview:
         target=invoice_iri(invoice_id),
         details=plain(delivery.details()),
         warnings=warnings,
-        fingerprint=state_digest(delivery.state(), args.message),
+        fingerprint=state_digest(delivery.state()),
     )
 
 
