@@ -179,3 +179,16 @@ async def test_a_correction_of_an_invoice_in_ksef(sandbox: Sandbox, make_server:
     assert correction is not None and correction["type"] == "KOR"
     assert correction["parent"] == f"/api/invoices/{Invoice.IN_KSEF}"
     assert [w[:2] for w in writes(sandbox)] == [("POST", f"/e-invoicing/invoices/{Invoice.IN_KSEF}/correction")]
+
+
+async def test_a_correction_whose_answer_is_lost_is_found_not_repeated(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    path = f"/e-invoicing/invoices/{Invoice.IN_KSEF}/correction"
+    flaky = LosesTheAnswer(sandbox, path, delivered=True)
+    async with Client(make_server(transport=flaky)) as client:
+        result = await confirmed(client, "send_ksef_correction", {"invoice": Invoice.IN_KSEF, "reason": "wrong price"})
+    corrections = [r for r in sandbox.store.all("invoices") if r.get("parent") == f"/api/invoices/{Invoice.IN_KSEF}"]
+    assert [str(r["id"]) for r in corrections] == [result["invoice"]]
+    assert result["status"] == "success" and any("lost" in note for note in result["notes"])
+    assert [w[:2] for w in writes(sandbox)] == [("POST", path)]
