@@ -161,17 +161,17 @@ async def test_a_send_that_never_arrived_can_be_sent_again(sandbox: Sandbox, mak
     assert len(sends(sandbox, Invoice.READY_TOO)) == 1
 
 
-async def test_a_correction_of_an_invoice_in_ksef(sandbox: Sandbox, make_server: ServerFactory) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_correction_of_an_invoice_in_ksef(mode: str, sandbox: Sandbox, make_server: ServerFactory) -> None:
     arguments = {"invoice": Invoice.IN_KSEF, "reason": "wrong unit price"}
-    async with Client(make_server()) as client:
+    async with Client(make_server(), mode=mode) as client:
         first = body(await client.call_tool("send_ksef_correction", arguments))
         assert first["preview"]["details"]["original_ksef_number"] == in_ksef_number(TODAY)
         assert writes(sandbox) == []
-        done = body(
-            await client.call_tool(
-                "send_ksef_correction", {**arguments, "confirmation_token": first["confirmation_token"]}
-            )
-        )
+        confirming = {**arguments, "confirmation_token": first["confirmation_token"]}
+        done = body(await client.call_tool("send_ksef_correction", confirming))
+        replay = await client.call_tool("send_ksef_correction", confirming)
+    assert replay.is_error, "a confirmation token works once"
     result = done["result"]
     assert result["corrects"] == str(Invoice.IN_KSEF) and result["corrects_ksef_number"] == in_ksef_number(TODAY)
     assert result["status"] == "success" and is_valid_ksef_number(result["ksef_number"])
