@@ -305,7 +305,7 @@ def _expect_object(value: Any, method: str, path: str) -> dict[str, Any]:
     raise UnreadableResponse(
         f"expected a JSON object, got {type(value).__name__ if value is not None else 'an empty body'}",
         method=method,
-        path=path,
+        path=safe_target(path),
     )
 
 
