@@ -89,11 +89,12 @@ async def test_patch_is_a_merge_patch(api: FlowtlyClient, wire: FaultyTransport)
     assert (await api.get("/clients/3"))["dueDays"] == 45
 
 
-async def test_delete_removes_the_record(api: FlowtlyClient) -> None:
+async def test_delete_removes_the_record(api: FlowtlyClient, wire: FaultyTransport) -> None:
     group = await api.create("/budget-groups", {"name": "Temporary", "description": "to delete"})
-    assert await api.delete(group["@id"]) is None
+    await api.delete(group["@id"])
     with pytest.raises(errors.NotFound):
         await api.get(group["@id"])
+    assert wire.count("DELETE", "/budget-groups/") == 1
 
 
 async def test_actions_answer_json(api: FlowtlyClient) -> None:
