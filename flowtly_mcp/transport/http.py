@@ -41,13 +41,11 @@ class _Urls:
         self.http = http
 
     def resource(self, scope: Scope) -> str:
-        return self.http.public_url or f"{_origin(scope)}{MCP_PATH}"
+        return f"{self.http.public_origin or _origin(scope)}{self.http.public_path}"
 
     def metadata(self, scope: Scope) -> str:
-        if self.http.public_url:
-            base = self.http.public_url[: len(self.http.public_url) - len(self.http.public_path)].rstrip("/")
-            return f"{base}{METADATA_PREFIX}{self.http.public_path}"
-        return f"{_origin(scope)}{METADATA_PREFIX}{MCP_PATH}"
+        # RFC 9728 §3.1: the well-known prefix goes between the origin and the resource's path.
+        return f"{self.http.public_origin or _origin(scope)}{METADATA_PREFIX}{self.http.public_path}"
 
 
 def build_app(server: MCPServer[Any], http: HttpSettings) -> ASGIApp:

@@ -126,7 +126,8 @@ class HttpSettings(BaseModel):
         if self.public_url is None:
             return
         parts = urlsplit(self.public_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        usable = parts.scheme in ("http", "https") and parts.netloc and parts.path.strip("/")
+        if not usable or parts.query or parts.fragment:
             raise ConfigError(
                 f"{_ENV['public_url']} must be the MCP endpoint's URL, such as https://mcp.example.com/mcp, "
                 f"got {self.public_url!r}"
@@ -141,7 +142,15 @@ class HttpSettings(BaseModel):
         """The MCP endpoint's path as clients see it."""
         if self.public_url is None:
             return MCP_PATH
-        return urlsplit(self.public_url).path.rstrip("/") or MCP_PATH
+        return urlsplit(self.public_url).path.rstrip("/")
+
+    @property
+    def public_origin(self) -> str | None:
+        """`scheme://host[:port]` of the public URL."""
+        if self.public_url is None:
+            return None
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def host_patterns(self) -> list[str]:
         """Host header values to accept, in the SDK's pattern form (`name:*` allows any port)."""

@@ -40,6 +40,7 @@ def test_worker_count_comes_from_web_concurrency_too() -> None:
         ({"FLOWTLY_HTTP_WORKERS": "0"}, "FLOWTLY_HTTP_WORKERS must be at least 1"),
         ({"FLOWTLY_HTTP_PUBLIC_URL": "mcp.example.com"}, "FLOWTLY_HTTP_PUBLIC_URL must be the MCP endpoint's URL"),
         ({"FLOWTLY_HTTP_PUBLIC_URL": "https://x.example/mcp?a=1"}, "FLOWTLY_HTTP_PUBLIC_URL must be"),
+        ({"FLOWTLY_HTTP_PUBLIC_URL": "https://x.example/"}, "FLOWTLY_HTTP_PUBLIC_URL must be"),
     ],
 )
 def test_unusable_values_name_the_variable(env: dict[str, str], message: str) -> None:

@@ -156,12 +156,11 @@ async def test_without_a_shared_secret_the_other_replica_refuses_the_token(
     assert await exists(api, contact)
 
 
-def wait_for_workers(process: Process, count: int) -> None:
-    """uvicorn logs one "Application startup complete" per worker that built the app."""
+def wait_for_output(process: Process, text: str, count: int = 1) -> None:
     deadline = time.monotonic() + STARTUP_LIMIT
-    while process.output().count("Application startup complete") < count:
+    while process.output().count(text) < count:
         if process.popen.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"{count} workers did not start:\n{process.output()}")
+            raise AssertionError(f"{text!r} did not appear {count} times:\n{process.output()}")
         time.sleep(0.1)
 
 
@@ -182,7 +181,8 @@ async def test_n_workers_on_one_port(flowtly: str, api: FlowtlyClient, tmp_path:
     url = f"http://127.0.0.1:{port}"
     env = backend_env(flowtly, FLOWTLY_CONFIRM_SECRET=SECRET)
     with running(argv, env, tmp_path / "workers.log", f"{url}/healthz") as process:
-        wait_for_workers(process, 2)
+        # uvicorn logs this once per worker that built the app.
+        wait_for_output(process, "Application startup complete", count=2)
         for mode in MODES:
             contact = await new_contact(api)
             # A fresh connection per call gives the kernel every chance to hand calls to different workers.
@@ -195,3 +195,14 @@ async def test_n_workers_on_one_port(flowtly: str, api: FlowtlyClient, tmp_path:
             assert done.structured_content is not None
             assert done.structured_content["status"] == "done"
             assert not await exists(api, contact)
+
+
+def test_uvicorn_workers_without_a_shared_secret_refuse_to_build_the_app(flowtly: str, tmp_path: Path) -> None:
+    # Nothing tells the factory how many workers there are; it notices it was spawned by a supervisor.
+    argv = [sys.executable, "-m", "uvicorn", "--factory", "flowtly_mcp.transport.http:create_app", "--workers", "2"]
+    process = Process([*argv, "--port", str(free_port())], backend_env(flowtly), tmp_path / "workers.log")
+    try:
+        wait_for_output(process, "several workers need a shared FLOWTLY_CONFIRM_SECRET", count=2)
+        assert "Application startup complete" not in process.output()
+    finally:
+        process.stop()
