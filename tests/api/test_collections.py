@@ -8,9 +8,10 @@ import httpx2
 import pytest
 
 from flowtly_mcp.api import FlowtlyClient, errors, refs
+from flowtly_mcp.sandbox import Sandbox
 
 from .conftest import PAGE_SIZE, SleepRecorder, make_sandbox, settings
-from .transports import FaultyTransport
+from .transports import FaultyTransport, PartialPagination
 
 pytestmark = pytest.mark.anyio
 
@@ -179,3 +180,24 @@ async def test_the_configured_page_size_is_asked_for(wire: FaultyTransport, slee
     assert wire.count("GET") == 2 + 2 + 1  # 44 records in pages of 25
     assert len(chunk.items) == 30
     assert len(chosen.items) == 7
+
+
+@pytest.mark.parametrize("limit", [4, 11, 30])
+async def test_slices_without_a_total_still_end_exactly(sandbox: Sandbox, sleeps: SleepRecorder, limit: int) -> None:
+    # 44 clients in pages of 11: the fourth page is full, so partial pagination links to an empty fifth page.
+    transport = PartialPagination(httpx2.ASGITransport(app=sandbox.app), page_size=11)
+    async with FlowtlyClient(settings(page_size=11), transport, sleep=sleeps) as api:
+        assert (await api.get_page("/clients", page=4)).next_page == 5
+        everything = await api.fetch_all("/clients")
+        seen: list[str] = []
+        cursor: str | None = None
+        while True:
+            chunk = await api.list_slice("/clients", limit=limit, cursor=cursor)
+            assert chunk.total is None
+            seen.extend(ids(chunk.items))
+            if chunk.next_cursor is None:
+                break
+            assert chunk.items, "a cursor was handed out for an empty slice"
+            cursor = chunk.next_cursor
+    assert len(everything) == CLIENTS
+    assert seen == ids(everything)

@@ -6,6 +6,7 @@ gateway errors, proxy HTML pages, truncated bodies. Every request that is not fa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,3 +89,29 @@ class FaultyTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class PartialPagination(httpx2.AsyncBaseTransport):
+    """Rewrites the sandbox's collections the way API Platform's partial pagination sends them.
+
+    No total, no first or last page, and a `next` link whenever the page is full, even when nothing follows.
+    """
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, page_size: int) -> None:
+        self.inner = inner
+        self.page_size = page_size
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self.inner.handle_async_request(request)
+        body = await response.aread()
+        if request.method != "GET" or response.status_code != 200 or b'"hydra:member"' not in body:
+            return httpx2.Response(response.status_code, headers=response.headers, content=body, request=request)
+        document = json.loads(body)
+        document.pop("hydra:totalItems", None)
+        page = int(request.url.params.get("page", "1"))
+        view = {"@id": f"{request.url.path}?page={page}", "@type": "hydra:PartialCollectionView"}
+        if len(document["hydra:member"]) >= self.page_size:
+            view["hydra:next"] = f"{request.url.path}?page={page + 1}"
+        document["hydra:view"] = view
+        headers = {"content-type": response.headers["content-type"]}
+        return httpx2.Response(200, headers=headers, content=json.dumps(document).encode(), request=request)
