@@ -1,7 +1,8 @@
 """Suggesters for completion: client names, invoice numbers, counterparty names and ids, read from Flowtly.
 
-Each asks for one small page, filtered by what the user typed (API Platform's partial `name` search), so a
-keystroke costs one request. Ids are suggested for what the user typed as a name or as the start of an id.
+Each asks for one small page, filtered by what the user typed (API Platform's partial search), so a keystroke
+costs one request. Ids are suggested for a name, or for the start of an id; the API cannot filter on the start of
+an id, so those come from the first records in id order only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ ID_SCAN = 100  # records scanned when the user typed the start of an id (the API
 
 
 async def _records(api: FlowtlyClient, path: str, params: dict[str, str], size: int = PAGE) -> list[dict[str, Any]]:
-    page = await api.get_page(path, params, items_per_page=size)
+    # An empty search term would be sent as `name=`; leaving it out asks for the first records instead.
+    page = await api.get_page(path, {key: value for key, value in params.items() if value}, items_per_page=size)
     return page.items
 
 

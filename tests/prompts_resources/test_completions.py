@@ -43,6 +43,11 @@ async def test_prompt_arguments_complete_from_flowtly(server: MCPServer[Any], mo
             "Acme Trading GmbH",
         ]
         assert await prompt_values(client, "counterparty_cleanup", "name", "bolt") == ["Bolt Studio"]
+        assert await prompt_values(client, "chase_overdue_receivables", "client", "") == [
+            "Acme Sp. z o.o.",
+            "Acme Trading GmbH",
+            "Bolt Studio",
+        ]
 
 
 @pytest.mark.parametrize("mode", MODES)
