@@ -36,8 +36,6 @@ Clock = Callable[[], float]
 
 logger = api_logger()
 
-_PERMISSION_HINT = "The account is not allowed to do this."
-
 
 class Requester:
     """Sends requests through one pooled connection pool for the lifetime of a client."""
@@ -206,8 +204,6 @@ class Requester:
     def _hint(self, status: int, authenticated: bool) -> str:
         if status == 401:
             return self.credentials.hint() if authenticated else "Check FLOWTLY_USERNAME and FLOWTLY_PASSWORD."
-        if status == 403:
-            return _PERMISSION_HINT
         return ""
 
     def _elapsed_ms(self, since: float) -> float:

@@ -43,7 +43,7 @@ async def test_403(api: FlowtlyClient, wire: FaultyTransport) -> None:
     wire.add(Fault(on("GET"), status=403, body=body, headers={"content-type": "application/ld+json"}))
     with pytest.raises(errors.PermissionDenied) as caught:
         await api.get("/clients/3")
-    assert caught.value.message == "Access Denied. The account is not allowed to do this."
+    assert caught.value.message == "Access Denied."
 
 
 async def test_404(api: FlowtlyClient) -> None:
