@@ -16,7 +16,7 @@ from flowtly_mcp.api import refs
 from flowtly_mcp.models.common import InputModel, RefText, ref_fields
 from flowtly_mcp.models.filters import Q
 from flowtly_mcp.tools.bodies import body_of
-from flowtly_mcp.tools.errors import ToolInputError
+from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.inventory import endpoints
 from flowtly_mcp.tools.params import ListControls, ReadControls
@@ -187,6 +187,12 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
             record = await inv.api.get(refs.item_path(family.path, record_id))
             details = compact_record(record, keep=family.compact)
             details.update({k: v for k, v in (family.derive(record) if family.derive else {}).items() if v})
+            if details.get("ksefNumber"):
+                # KSeF keeps accepted invoices for ten years: refuse here rather than after the user agreed.
+                raise ToolRefused(
+                    f"{family.label.capitalize()} {record_id} has KSeF number {details['ksefNumber']} and cannot be "
+                    "deleted; issue a correction invoice instead (send_einvoice_correction)."
+                )
         else:
             record, details = {"id": record_id}, {}
         return Preview(

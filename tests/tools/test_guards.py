@@ -29,8 +29,12 @@ def _list_tool_for(delete_tool: str) -> str:
     return next(s.name for s in registry() if s.operations == (f"GET /{family}",))
 
 
+# Records that can be deleted: invoices with a KSeF number cannot (that refusal is tested on its own).
+DELETABLE = {"delete_invoice": {"status": ["draft"]}}
+
+
 async def _first_id(client: Client, delete_tool: str) -> Any:
-    listed = await client.call_tool(_list_tool_for(delete_tool), {"limit": 1})
+    listed = await client.call_tool(_list_tool_for(delete_tool), {"limit": 1, **DELETABLE.get(delete_tool, {})})
     assert not listed.is_error, listed.content
     items = listed.structured_content["items"]  # type: ignore[index]
     assert items, f"the seeded sandbox has no record to try {delete_tool} on"
@@ -240,3 +244,14 @@ async def test_creating_an_invoice_number_twice_asks_first(
         forced = await client.call_tool("create_invoice", {**invoice, "confirmation_token": body["confirmation_token"]})
         assert (forced.structured_content or {})["status"] == "done"
         assert len(writes(sandbox)) == before + 1
+
+
+async def test_an_invoice_in_ksef_is_refused_at_preview(sandbox: Sandbox, make_server: ServerFactory) -> None:
+    async with Client(make_server()) as client:
+        listed = await client.call_tool("list_invoices", {"limit": 1, "sent_to_ksef": True, "status": ["paid"]})
+        target = (listed.structured_content or {})["items"][0]["id"]
+        before = len(writes(sandbox))
+        refused = await client.call_tool("delete_invoice", {"id": target})
+        assert refused.is_error
+        assert "correction" in refused.content[0].text  # type: ignore[union-attr]
+        assert len(writes(sandbox)) == before
