@@ -21,7 +21,7 @@ from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.finance.records import InvoiceView
 from flowtly_mcp.finance.statement import ClientStatement, client_statement
 from flowtly_mcp.prompts.completion import completions
-from flowtly_mcp.prompts.records import JSON_MIME, RecordNotFound, compact_invoice, to_json
+from flowtly_mcp.prompts.records import JSON_MIME, compact_invoice, to_json
 from flowtly_mcp.prompts.suggestions import client_ids, counterparty_ids, invoice_ids
 from flowtly_mcp.tools.errors import describe_failure
 from flowtly_mcp.tools.shaping import compact_record
@@ -55,15 +55,10 @@ async def _read(what: str, call: Callable[[], Awaitable[T]]) -> T:
     """Run one read; API failures become resource errors whose text says what to do."""
     try:
         return await call()
-    except RecordNotFound as exc:
-        raise ResourceNotFoundError(f"{what}: {exc}") from None
     except api_errors.NotFound:
         raise ResourceNotFoundError(f"{what} does not exist in Flowtly") from None
     except api_errors.FlowtlyError as exc:
         raise ResourceError(describe_failure(exc, "resources/read")) from None
-    except ValueError as exc:
-        # The finance adapters name the record and field they could not use.
-        raise ResourceError(f"Flowtly sent {what} in a shape this server cannot read: {exc}") from None
 
 
 def _record_id(value: str, family: str) -> str:
@@ -109,6 +104,7 @@ def _views(records: list[dict[str, Any]], what: str) -> list[InvoiceView]:
     try:
         return [InvoiceView.from_api(record) for record in records]
     except ValueError as exc:
+        # The finance adapters name the record and the field they could not use.
         raise ResourceError(f"Flowtly sent {what} in a shape this server cannot read: {exc}") from None
 
 
