@@ -106,6 +106,8 @@ class HttpSettings(BaseModel):
             values["allowed_origins"] = origins
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls.model_validate(values)
+        if not 1 <= settings.port <= 65535:
+            raise ConfigError(f"{_ENV['port']} must be a TCP port (1-65535), got {settings.port}")
         settings._check_public_url()
         return settings
 

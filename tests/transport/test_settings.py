@@ -37,6 +37,7 @@ def test_worker_count_comes_from_web_concurrency_too() -> None:
     ("env", "message"),
     [
         ({"FLOWTLY_HTTP_PORT": "eighty"}, "FLOWTLY_HTTP_PORT must be a whole number"),
+        ({"FLOWTLY_HTTP_PORT": "70000"}, "FLOWTLY_HTTP_PORT must be a TCP port"),
         ({"FLOWTLY_HTTP_WORKERS": "0"}, "FLOWTLY_HTTP_WORKERS must be at least 1"),
         ({"FLOWTLY_HTTP_PUBLIC_URL": "mcp.example.com"}, "FLOWTLY_HTTP_PUBLIC_URL must be the MCP endpoint's URL"),
         ({"FLOWTLY_HTTP_PUBLIC_URL": "https://x.example/mcp?a=1"}, "FLOWTLY_HTTP_PUBLIC_URL must be"),
