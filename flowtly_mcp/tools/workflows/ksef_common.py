@@ -7,23 +7,21 @@ the invoice (`eInvoicing`), so the tools poll the invoice, a bounded number of t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import anyio
 
-from flowtly_mcp.api import Download, refs
 from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.api import refs
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.finance.ksef import Check, ksef_number_of, preflight, rejection_hint
 from flowtly_mcp.finance.wire import embedded
 from flowtly_mcp.tools.errors import ToolRefused
 from flowtly_mcp.tools.inventory import op
 from flowtly_mcp.tools.runtime import Invocation
+from flowtly_mcp.tools.special.files import save_download
 from flowtly_mcp.tools.workflows import ksef_models as m
 from flowtly_mcp.tools.workflows._logic import fa_seller_nip, specific_fix, today_in_poland
 from flowtly_mcp.tools.workflows.loading import Progress
@@ -135,28 +133,8 @@ async def poll(inv: Invocation, invoice_id: str, state: Mapping[str, Any]) -> tu
 async def save_upo(inv: Invocation, invoice_id: str, ksef_number: str) -> m.UpoOut:
     """Download the official receipt and keep it in the download directory, like any other download."""
     download = await inv.api.download("GET", ei_path(invoice_id, "download/upo"), accept="application/xml")
-    path = write_download(inv.state.settings.download_dir, f"UPO-{ksef_number}.xml", download)
-    return m.UpoOut(path=str(path), sha256=download.sha256, size=download.size)
-
-
-def write_download(directory: Path, name: str, download: Download) -> Path:
-    """Write atomically inside `directory`; a name that would leave it is refused."""
-    directory.mkdir(parents=True, exist_ok=True)
-    root = directory.resolve()
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name).lstrip(".") or "download"
-    target = (root / safe).resolve()
-    if target.parent != root:
-        raise ToolRefused(f"Refusing to write {name!r} outside the download directory.")
-    handle, temporary = tempfile.mkstemp(dir=root, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(download.content)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=None, inline=False)
+    return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size)
 
 
 @dataclass(frozen=True)
