@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,10 +45,11 @@ class Sandbox:
         self.auth = Authenticator(self.store, self.config.token, dict(self.config.users), self.config.jwt_ttl_seconds)
         self.router = Router(all_routes(self.auth))
         self.request_log: list[RequestLogEntry] = []
-        self.app = _AsgiApp(self)
+        self.app = SandboxApp(self)
 
     @property
-    def today(self) -> Any:
+    def today(self) -> date:
+        """The sandbox's calendar day: the configured one, or the wall clock's."""
         return self.world.today
 
     def _seed(self) -> None:
@@ -136,8 +137,8 @@ def _check_content_type(route: Route, call: Call) -> None:
         negotiation.require_json_body(call.content_type)
 
 
-class _AsgiApp:
-    """The ASGI entry point: reads the request, lets the sandbox answer it, logs the outcome."""
+class SandboxApp:
+    """The ASGI application of one sandbox: reads the request, lets the sandbox answer it, logs the outcome."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -171,6 +172,6 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def create_app(config: SandboxConfig | None = None) -> _AsgiApp:
+def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     """The ASGI app of a fresh sandbox (`Sandbox(config).app`)."""
     return Sandbox(config).app

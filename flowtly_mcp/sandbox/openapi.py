@@ -35,6 +35,8 @@ def field_schema(field: Field) -> dict[str, Any]:
         schema = {"type": "string", "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$", "example": "100.00"}
     elif kind in (Kind.INT, Kind.MINOR_UNITS):
         schema = {"type": "integer"}
+        if field.bounds is not None:
+            schema["minimum"], schema["maximum"] = field.bounds
     elif kind is Kind.BOOL:
         schema = {"type": "boolean"}
     elif kind is Kind.FLAG:

@@ -10,6 +10,23 @@ from flowtly_mcp.sandbox.errors import ApiError
 from flowtly_mcp.sandbox.query import Query
 from flowtly_mcp.sandbox.world import World
 
+# Symfony's JSON decoder stops at 512 levels; the sandbox stops earlier, well inside Python's recursion limit.
+MAX_DEPTH = 64
+
+
+def _depth(payload: Any) -> int:
+    """Nesting depth of a JSON value, measured without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(payload, 1)]
+    while pending:
+        value, level = pending.pop()
+        deepest = max(deepest, level)
+        if isinstance(value, dict):
+            pending.extend((item, level + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, level + 1) for item in value)
+    return deepest
+
 
 @dataclass
 class Call:
@@ -33,9 +50,12 @@ class Call:
         if not self.body.strip():
             raise ApiError(400, "Syntax error")
         try:
-            return codec.loads(self.body)
+            payload = codec.loads(self.body)
         except (ValueError, RecursionError) as error:
             raise ApiError(400, "Syntax error") from error
+        if _depth(payload) > MAX_DEPTH:
+            raise ApiError(400, "Maximum stack depth exceeded")
+        return payload
 
     def json_or_empty(self) -> Any:
         """Like `json`, but an empty body reads as an empty object (action endpoints with optional input)."""

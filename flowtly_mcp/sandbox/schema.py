@@ -44,6 +44,7 @@ class Field:
     target: str | None = None  # the family an IRI points into
     check: Check | None = None
     description: str = ""
+    bounds: tuple[int, int] | None = None  # inclusive range for integer fields
 
 
 @dataclass(frozen=True)

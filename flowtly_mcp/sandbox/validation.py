@@ -155,6 +155,9 @@ def _constraint(field: Field, value: Any, record: Record) -> Violation | None:
             return Violation(name, "The value you selected is not a valid choice.", errors.NO_SUCH_CHOICE)
     if field.kind is Kind.DATETIME and parse_datetime(value) is None:
         return Violation(name, "This value is not a valid datetime.", errors.INVALID_DATETIME)
+    if field.bounds is not None and isinstance(value, int) and not field.bounds[0] <= value <= field.bounds[1]:
+        low, high = field.bounds
+        return Violation(name, f"This value should be between {low} and {high}.", errors.OUT_OF_RANGE)
     if field.kind is Kind.DECIMAL_STRING and isinstance(value, str) and not _DECIMAL_TEXT.match(value):
         return Violation(name, "This value should be a valid number.", errors.INVALID_NUMBER)
     if field.kind is Kind.NUMBER and (not value.is_finite() or abs(value) >= Decimal("1e15")):
@@ -201,11 +204,17 @@ def normalize(resource: Resource, record: Record) -> Record:
     return record
 
 
+# Dates outside this window are refused: date arithmetic near year 1 or 9999 would overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def parse_datetime(value: str) -> datetime | None:
-    """ISO 8601 date or date-time; a value without an offset is taken as UTC."""
+    """ISO 8601 date or date-time between 1900 and 2999; a value without an offset is taken as UTC."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
+        return None
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)

@@ -230,3 +230,21 @@ async def test_merge_patch_null_clears_and_omitted_keys_stay(api: httpx2.AsyncCl
     assert after["name"] == before["name"]
     blank = await api.patch("/api/clients/1", json={"name": None}, headers=MERGE)
     assert blank.status_code == 422
+
+
+async def test_deeply_nested_bodies_are_refused(api: httpx2.AsyncClient) -> None:
+    depth = 900
+    body = '{"displayName": "x", "costGroup": ' + "[" * depth + "]" * depth + "}"
+    response = await api.post(
+        "/api/counterparties", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert_problem(response, 400, "Maximum stack depth exceeded")
+
+
+async def test_out_of_range_values_are_violations(api: httpx2.AsyncClient) -> None:
+    far = await api.post("/api/invoices", json={"client": "/api/clients/1", "issueDate": "9999-12-31"})
+    assert far.status_code == 422
+    assert far.json()["violations"][0]["propertyPath"] == "issueDate"
+    due = await api.patch("/api/clients/1", json={"dueDays": 10**12}, headers=MERGE)
+    assert due.status_code == 422
+    assert due.json()["violations"][0]["message"] == "This value should be between 0 and 3650."

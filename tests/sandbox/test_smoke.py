@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
+from flowtly_mcp.sandbox import Sandbox, SandboxConfig, create_app
 from tests.sandbox.conftest import MERGE
 
 pytestmark = pytest.mark.anyio
@@ -40,3 +41,26 @@ async def test_client_crud_round_trip(api: httpx2.AsyncClient) -> None:
     assert patched.status_code == 200
     assert patched.json()["name"] == "Delta 2"
     assert (await api.get(iri)).json()["name"] == "Delta 2"
+
+
+async def test_reset_throws_changes_away(sandbox: Sandbox, api: httpx2.AsyncClient) -> None:
+    assert (await api.delete("/api/invoices/4")).status_code == 204
+    assert sandbox.store.get("invoices", 4) is None
+    sandbox.reset()
+    assert sandbox.store.get("invoices", 4) is not None
+    assert (await api.get("/api/invoices/4")).status_code == 200
+    assert sandbox.today.isoformat() == "2026-03-16"
+
+
+async def test_create_app_serves_a_fresh_sandbox() -> None:
+    app = create_app(SandboxConfig(token="t", dataset={"clients": []}))
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://s") as client:
+        response = await client.get("/clients", headers={"Authorization": "Bearer t"})
+    assert response.json()["hydra:totalItems"] == 0
+
+
+async def test_entrypoint_lists_the_collections(api: httpx2.AsyncClient) -> None:
+    body = (await api.get("/api")).json()
+    assert body["@type"] == "Entrypoint"
+    assert body["invoice"] == "/api/invoices"
+    assert body["counterparty"] == "/api/counterparties"

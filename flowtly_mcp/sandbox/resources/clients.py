@@ -26,7 +26,7 @@ CLIENTS = Resource(
         choice("status", "active", "inactive", required=True),
         text("attributeSet"),
         text("name", required=True),
-        integer("dueDays"),
+        integer("dueDays", bounds=(0, 3650)),
         choice("tinType", "NIP", "VAT", "NONE", required=True),
         text("tinCountry", check=Check.COUNTRY),
         text("tin", check=Check.NIP),
@@ -59,7 +59,7 @@ CLIENT_CONTACTS = Resource(
     fields=(
         ref("client", "clients", required=True),
         choice("type", "billing", "primary", "technical", required=True),
-        integer("position"),
+        integer("position", bounds=(0, 1_000_000)),
         text("email", required=True, check=Check.EMAIL),
         text("name", required=True),
         text("title"),

@@ -13,8 +13,14 @@ def choice(name: str, *choices: str, required: bool = False, writable: bool = Tr
     return Field(name, Kind.STRING, required=required, choices=choices, writable=writable)
 
 
-def integer(name: str, *, required: bool = False, writable: bool = True) -> Field:
-    return Field(name, Kind.INT, required=required, writable=writable)
+# PHP integers are 64-bit; the sandbox keeps them within what JSON clients read exactly (2^53).
+INT_LIMIT = 2**53
+
+
+def integer(
+    name: str, *, required: bool = False, writable: bool = True, bounds: tuple[int, int] = (-INT_LIMIT, INT_LIMIT)
+) -> Field:
+    return Field(name, Kind.INT, required=required, writable=writable, bounds=bounds)
 
 
 def number(name: str, *, required: bool = False, writable: bool = True) -> Field:
@@ -26,7 +32,7 @@ def money_string(name: str, *, required: bool = False, writable: bool = True) ->
 
 
 def minor_units(name: str, *, required: bool = False) -> Field:
-    return Field(name, Kind.MINOR_UNITS, required=required)
+    return Field(name, Kind.MINOR_UNITS, required=required, bounds=(-INT_LIMIT, INT_LIMIT))
 
 
 def boolean(name: str) -> Field:

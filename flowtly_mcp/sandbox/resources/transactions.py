@@ -28,7 +28,7 @@ TRANSACTIONS = Resource(
         choice("counterpartyRole", "client", "supplier"),
         text("counterpartyName"),
         text("counterpartyAccount", check=Check.IBAN),
-        integer("statementNumber"),
+        integer("statementNumber", bounds=(0, 1_000_000_000)),
         text("operationNumber"),
         text("description"),
         number("amount", required=True),
