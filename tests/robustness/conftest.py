@@ -85,13 +85,19 @@ ServerFactory = Callable[..., MCPServer[Any]]
 
 
 @pytest.fixture(scope="module")
-def make_server(shared_wire: FaultTransport, tmp_path_factory: pytest.TempPathFactory) -> ServerFactory:
+def server_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's servers keep their audit log and downloads."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="module")
+def make_server(shared_wire: FaultTransport, server_dir: Path) -> ServerFactory:
     """`make_server(FLOWTLY_X="...", api_field=value)`: a server whose API client goes through the module's wire.
 
     Servers are built once per distinct configuration and reused: every client session gets its own lifespan.
     """
     built: dict[str, MCPServer[Any]] = {}
-    directory = tmp_path_factory.mktemp("server")
+    directory = server_dir
 
     def factory(**env_and_api: Any) -> MCPServer[Any]:
         key = canonical(env_and_api)

@@ -167,6 +167,31 @@ class Slow(Fault):
 
 
 @dataclass
+class RaiseEchoing(Fault):
+    """A transport failure whose message, as some libraries write them, repeats the request's headers."""
+
+    error: type[httpx2.TransportError] = httpx2.ReadError
+
+    async def answer(self, request: httpx2.Request, served: httpx2.Response | None) -> httpx2.Response:
+        raise self.error(f"connection lost while sending {dict(request.headers)}", request=request)
+
+
+@dataclass
+class EchoRequest(Fault):
+    """A careless server or proxy that repeats the request, headers and body included, in its error answer."""
+
+    status: int = 400
+
+    async def answer(self, request: httpx2.Request, served: httpx2.Response | None) -> httpx2.Response:
+        echoed = {
+            "detail": f"rejected {request.method} {request.url} with headers {dict(request.headers)} "
+            f"and body {request.content.decode(errors='replace')}",
+            "headers": dict(request.headers),
+        }
+        return httpx2.Response(self.status, json=echoed, request=request)
+
+
+@dataclass
 class Rule:
     match: Match
     fault: Fault
@@ -181,6 +206,8 @@ class FaultTransport(httpx2.AsyncBaseTransport):
         self.inner = inner
         self.rules: list[Rule] = []
         self.seen: list[tuple[str, str]] = []
+        # Every credential the client sent (tokens from logins included): what must never show up anywhere else.
+        self.authorizations: set[str] = set()
 
     def inject(self, fault: Fault, match: Match | None = None, *, times: int | None = 1) -> Rule:
         rule = Rule(match or on(), fault, times)
@@ -200,6 +227,8 @@ class FaultTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
         self.seen.append((request.method, request.url.path))
+        if "authorization" in request.headers:
+            self.authorizations.add(request.headers["authorization"].split(" ", 1)[-1])
         rule = self._take(request)
         if rule is None:
             return await self.inner.handle_async_request(request)
