@@ -14,18 +14,31 @@ from flowtly_mcp.sandbox.world import World
 MAX_DEPTH = 64
 
 
-def _depth(payload: Any) -> int:
-    """Nesting depth of a JSON value, measured without recursion."""
+def _inspect(payload: Any) -> tuple[int, bool]:
+    """Nesting depth of a JSON value (measured without recursion), and whether every string is valid Unicode:
+    JSON may escape a lone surrogate, which no UTF-8 output can carry."""
     deepest = 0
     pending: list[tuple[Any, int]] = [(payload, 1)]
     while pending:
         value, level = pending.pop()
         deepest = max(deepest, level)
+        if isinstance(value, str) and not _encodable(value):
+            return deepest, False
         if isinstance(value, dict):
+            if not all(_encodable(key) for key in value):
+                return deepest, False
             pending.extend((item, level + 1) for item in value.values())
         elif isinstance(value, list):
             pending.extend((item, level + 1) for item in value)
-    return deepest
+    return deepest, True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -53,8 +66,11 @@ class Call:
             payload = codec.loads(self.body)
         except (ValueError, RecursionError) as error:
             raise ApiError(400, "Syntax error") from error
-        if _depth(payload) > MAX_DEPTH:
+        depth, paired = _inspect(payload)
+        if depth > MAX_DEPTH:
             raise ApiError(400, "Maximum stack depth exceeded")
+        if not paired:
+            raise ApiError(400, "Single unpaired UTF-16 surrogate in unicode escape")
         return payload
 
     def json_or_empty(self) -> Any:
@@ -87,9 +103,11 @@ def no_content() -> Reply:
 
 
 def file_reply(content: bytes, media_type: str, filename: str) -> Reply:
+    # Header values travel as Latin-1: the suggested file name is kept to plain ASCII.
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in filename)
     return Reply(
         200,
         content=content,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
     )

@@ -248,3 +248,32 @@ async def test_out_of_range_values_are_violations(api: httpx2.AsyncClient) -> No
     due = await api.patch("/api/clients/1", json={"dueDays": 10**12}, headers=MERGE)
     assert due.status_code == 422
     assert due.json()["violations"][0]["message"] == "This value should be between 0 and 3650."
+
+
+async def test_lone_surrogates_are_refused(api: httpx2.AsyncClient) -> None:
+    response = await api.post(
+        "/api/counterparties", content=b'{"displayName": "x\\ud800"}', headers={"Content-Type": "application/json"}
+    )
+    assert_problem(response, 400, "Single unpaired UTF-16 surrogate in unicode escape")
+
+
+async def test_control_characters_do_not_break_files(api: httpx2.AsyncClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    created = await api.post(
+        "/api/invoices",
+        json={
+            "client": "/api/clients/1",
+            "status": "issued",
+            "name": "FV/ą\u0001",
+            "invoiceRows": [
+                {"productName": "a\u000bb", "unit": "h", "quantity": 1, "vatRate": "23", "netPrice": "1.00"}
+            ],
+        },
+    )
+    invoice_id = created.json()["id"]
+    xml = await api.get(f"/api/e-invoicing/invoices/{invoice_id}/download/xml")
+    assert xml.headers["content-disposition"] == 'attachment; filename="FV___.xml"'
+    root = ET.fromstring(xml.content)
+    namespace = "{http://crd.gov.pl/wzor/2025/06/25/13775/}"
+    assert root.findtext(f"{namespace}Fa/{namespace}P_2") == "FV/ą"

@@ -40,7 +40,9 @@ IDS_BY_FAMILY = {family: [str(r["id"]) for r in records] for family, records in 
 IDS_BY_FAMILY["currencies"] = ["PLN", "EUR"]
 OTHER_IDS = ["1", "txn_1", "inv-1", "txn_4", "2026-03-16", "0"]
 
+ODD_TEXT = st.sampled_from(["\ud800", "a\udfffb", "\x00", "x\x0by", "ą" * 300, "-0", "1e999", "NaN"])
 JSON_LEAF = st.one_of(
+    ODD_TEXT,
     st.none(),
     st.booleans(),
     st.integers(-(10**6), 10**6),

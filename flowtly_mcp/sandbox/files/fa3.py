@@ -7,6 +7,7 @@ preview; not a full implementation of the schema.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,10 +63,18 @@ class InvoiceData:
     correction: dict[str, str | None] = field(default_factory=dict)
 
 
+_XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    """Text XML 1.0 can carry: control characters a client stored are dropped rather than break the document."""
+    return _XML_INVALID.sub("", str(value))
+
+
 def _add(parent: ET.Element, tag: str, text: object | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}", attributes)
     if text is not None:
-        element.text = str(text)
+        element.text = xml_text(text)
     return element
 
 

@@ -7,6 +7,8 @@ import hashlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from flowtly_mcp.sandbox.files.fa3 import xml_text
+
 NAMESPACE = "http://upo.schematy.mf.gov.pl/KSeF/v4-3"
 
 
@@ -28,7 +30,7 @@ def build(receipt: Receipt) -> bytes:
     def add(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
         element = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
         if text is not None:
-            element.text = text
+            element.text = xml_text(text)
         return element
 
     root = ET.Element(f"{{{NAMESPACE}}}Potwierdzenie")

@@ -54,18 +54,24 @@ def _multipart_body(call: Call) -> dict[str, Any]:
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
+        name = _clean(name)
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         filename = part.get_filename()
         if filename is not None:
             body["content"] = base64.b64encode(data).decode("ascii")
-            body.setdefault("fileName", filename)
-            body.setdefault("mimeType", part.get_content_type())
+            body.setdefault("fileName", _clean(filename))
+            body.setdefault("mimeType", _clean(part.get_content_type()))
         else:
             body[name] = data.decode("utf-8", errors="replace")
     if "content" not in body:
         raise ValidationFailed([Violation("file", "This value should not be blank.")])
     return body
+
+
+def _clean(text: str) -> str:
+    """Header text the parser could not decode keeps its raw bytes as surrogates: turn them into real text."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def search(call: Call) -> Reply:

@@ -23,7 +23,7 @@ def _day(value: object) -> str:
 
 
 def _safe(name: object) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(name or "invoice"))
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in str(name or "invoice"))
 
 
 def _organization_party(world: World) -> fa3.Party:

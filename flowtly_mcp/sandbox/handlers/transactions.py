@@ -198,7 +198,7 @@ def export_mt940(call: Call) -> Reply:
     text = mt940.build(statements, f"FLOWTLY{world.today:%Y%m%d}")
     return Reply(
         200,
-        content=text.encode("ascii"),
+        content=text.encode("ascii", "replace"),
         media_type="text/plain; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="transactions.mt940"'},
     )
