@@ -207,3 +207,33 @@ async def test_lost_answer_to_a_confirmed_delete_is_not_repeated(
         assert replay.is_error
         assert _count(sandbox, "DELETE", path, since) == 1
         assert not (await client.call_tool("list_client_contacts", {"limit": 1})).is_error
+
+
+def _page(number: int) -> Any:
+    return lambda request: (
+        request.method == "GET" and request.url.path == "/invoices" and request.url.params.get("page") == str(number)
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_page_failing_in_the_middle_of_a_concurrent_walk(
+    mode: str, sandbox: Sandbox, wire: FaultTransport, make_server: ServerFactory
+) -> None:
+    arguments = {"as_of": "2026-11-16"}
+    async with Client(make_server(), mode=mode) as client:
+        clean = structured(await client.call_tool("receivables_aging", arguments))
+
+        once = wire.inject(Status(502), _page(3), times=1)
+        retried = await client.call_tool("receivables_aging", arguments)
+        assert once.hits == 1
+        assert not retried.is_error, text_of(retried)
+        assert structured(retried) == clean, "a retried page gives the same report"
+
+        always = wire.inject(BreakMidBody(httpx2.RemoteProtocolError), _page(3), times=None)
+        broken = await client.call_tool("receivables_aging", arguments)
+        assert always.hits == 4, "the first attempt and three retries"
+        _assert_error(broken, ("connection",))
+        assert broken.structured_content is None, "no partial report is passed off as the answer"
+
+        wire.clear()
+        assert structured(await client.call_tool("receivables_aging", arguments)) == clean
