@@ -14,7 +14,10 @@ _IRI = re.compile(r"^(?:/api)?/([a-z][a-z-]*)/([A-Za-z0-9_.-]+)$")
 
 def split_iri(value: str) -> tuple[str, str] | None:
     """`/api/clients/3` (or `/clients/3`, or a full URL) → ("clients", "3"); None when it is no item IRI."""
-    path = urlsplit(value).path if "://" in value else value
+    try:
+        path = urlsplit(value).path if "://" in value else value
+    except ValueError:  # e.g. an unclosed IPv6 bracket in the host part
+        return None
     match = _IRI.match(path)
     if match is None:
         return None

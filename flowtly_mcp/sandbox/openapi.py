@@ -175,6 +175,21 @@ _ACTION_BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+# Actions whose success is not a plain 200: creations answer 201, work KSeF or a queue finishes later 202.
+_SUCCESS = {
+    ("POST", "/transaction-attachments/create"): "201",
+    ("POST", "/e-invoicing/ksef/session"): "201",
+    ("POST", "/e-invoicing/invoices/{id}/correction"): "201",
+    ("POST", "/transactions/import"): "201",
+    ("POST", "/transactions/{id}/suggestions/{suggestionId}/apply"): "201",
+    ("POST", "/e-invoicing/invoices/{id}/send"): "202",
+    ("POST", "/e-invoices/send"): "202",
+    ("POST", "/e-invoicing/invoices/inbound/queue"): "202",
+    ("POST", "/counterparties/enrich-branding-ai"): "202",
+    ("POST", "/counterparties/{id}/enrich-branding-ai"): "202",
+}
+
+
 @cache
 def _inventory() -> dict[tuple[str, str], dict[str, Any]]:
     text = package_files.files("flowtly_mcp").joinpath("data/endpoints.json").read_text(encoding="utf-8")
@@ -214,13 +229,30 @@ def _operation(method: str, template: str) -> dict[str, Any]:
     body = _request_body(method, template, kind, resource)
     if body is not None:
         operation["requestBody"] = body
-    status = {"create": "201", "delete": "204"}.get(kind, "200")
+    status = _SUCCESS.get((method, template)) or {"create": "201", "delete": "204"}.get(kind, "200")
     operation["responses"][status] = {"description": "Success"}
     return operation
 
 
 def _request_body(method: str, template: str, kind: str, resource: Resource | None) -> dict[str, Any] | None:
     special = _ACTION_BODIES.get((method, template))
+    if template == "/transaction-attachments/create" and special is not None:
+        upload = {
+            "type": "object",
+            "required": ["file"],
+            "properties": {
+                "file": {"type": "string", "format": "binary"},
+                **{k: v for k, v in special["properties"].items() if v.get("type") in ("string", ["string", "null"])},
+            },
+        }
+        json_upload = {
+            **special,
+            "properties": {**special["properties"], "content": {"type": "string", "contentEncoding": "base64"}},
+        }
+        return {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": upload}, "application/json": {"schema": json_upload}},
+        }
     if special is not None:
         return {
             "required": True,

@@ -228,3 +228,18 @@ async def test_documented_operation_answers(endpoint: dict[str, Any]) -> None:
 
 def test_inventory_has_127_operations() -> None:
     assert len({(e["method"], e["path"]) for e in ENDPOINTS}) == 127
+
+
+def test_docs_give_each_operation_the_status_the_sandbox_answers() -> None:
+    box = make_sandbox()
+    _, _, body = box.handle("GET", "/docs.json", "", {}, b"")
+    box.close()
+    paths = json.loads(body)["paths"]
+    assert "202" in paths["/e-invoicing/invoices/{id}/send"]["post"]["responses"]
+    assert "201" in paths["/transactions/import"]["post"]["responses"]
+    assert "204" in paths["/invoices/{id}"]["delete"]["responses"]
+    assert "multipart/form-data" in paths["/transaction-attachments/create"]["post"]["requestBody"]["content"]
+    patch = paths["/invoices/{id}"]["patch"]["requestBody"]["content"]
+    assert list(patch) == ["application/merge-patch+json"]
+    create = paths["/clients"]["post"]["requestBody"]["content"]["application/ld+json"]["schema"]
+    assert create["required"] == ["country", "currency", "status", "name", "tinType"]

@@ -67,6 +67,8 @@ def value_for(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     if kinds == "array" and isinstance(schema.get("items"), dict) and schema["items"].get("type") == "object":
         return st.lists(object_for(schema["items"]), min_size=schema.get("minItems", 0), max_size=3)
     leaf = {key: value for key, value in schema.items() if key not in ("example", "readOnly", "description")}
+    if leaf.get("format") == "binary":
+        return st.binary(max_size=64).map(lambda data: data.decode("latin-1"))
     if schema.get("format") == "iri-reference" and isinstance(schema.get("example"), str):
         family = schema["example"].split("/")[2]
         known = [f"/api/{family}/{record_id}" for record_id in IDS_BY_FAMILY.get(family, [])]

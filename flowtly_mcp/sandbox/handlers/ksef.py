@@ -9,6 +9,7 @@ from flowtly_mcp.sandbox.documents import document
 from flowtly_mcp.sandbox.errors import ApiError, ValidationFailed, Violation
 from flowtly_mcp.sandbox.handlers.common import job_reply, records_of, required_iris, text_field
 from flowtly_mcp.sandbox.handlers.invoices import batch_document
+from flowtly_mcp.sandbox.money import to_decimal
 from flowtly_mcp.sandbox.protocol import Call, Reply, created
 from flowtly_mcp.sandbox.resources.billing import E_INVOICING, INVOICES
 from flowtly_mcp.sandbox.rules import ksef_sending, ksef_state
@@ -109,10 +110,10 @@ def _negated(row: Record) -> dict[str, Any]:
     return {
         "productName": row.get("productName"),
         "unit": row.get("unit"),
-        "quantity": -row["quantity"] if row.get("quantity") is not None else 0,
+        "quantity": -to_decimal(row.get("quantity")),
         "vatRate": row.get("vatRate"),
-        "netPrice": format(row.get("netPrice") or 0, "f"),
-        "netDiscountAmount": format(-(row.get("netDiscountAmount") or 0), "f"),
+        "netPrice": format(to_decimal(row.get("netPrice")), "f"),
+        "netDiscountAmount": format(-to_decimal(row.get("netDiscountAmount")), "f"),
         "parentInvoiceRow": f"/api/invoice-rows/{row['id']}",
     }
 
