@@ -9,7 +9,6 @@ from stdnum.pl import nip as stdnum_nip
 
 # KSeF accepts only NIPs of this form; 0000000000 passes the checksum but not this pattern.
 _KSEF_NIP = re.compile(r"^[1-9](([0-9][1-9])|([1-9][0-9]))[0-9]{7}$")
-_KSEF_NUMBER = re.compile(r"^([0-9]{10})-([0-9]{8})-([0-9A-F]{12})-([0-9A-F]{2})$")
 
 
 def compact_nip(value: str) -> str:
@@ -50,8 +49,3 @@ def ksef_number(seller_nip: str, day: str, hex12: str) -> str:
     """`NIP-YYYYMMDD-12HEX-CC`, where CC is the CRC-8 of the first 32 characters."""
     body = f"{compact_nip(seller_nip)}-{day.replace('-', '')}-{hex12.upper()}"
     return f"{body}-{crc8(body.encode('ascii')):02X}"
-
-
-def is_valid_ksef_number(value: str) -> bool:
-    match = _KSEF_NUMBER.match(value)
-    return match is not None and f"{crc8(value[:32].encode('ascii')):02X}" == match.group(4)

@@ -63,14 +63,6 @@ def not_found() -> ApiError:
     return ApiError(404, "Not Found")
 
 
-def bad_request(detail: str) -> ApiError:
-    return ApiError(400, detail)
-
-
-def conflict(detail: str) -> ApiError:
-    return ApiError(409, detail)
-
-
 def violation(path: str, message: str, code: str = BUSINESS_RULE) -> ValidationFailed:
     return ValidationFailed([Violation(path, message, code)])
 

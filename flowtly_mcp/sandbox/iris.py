@@ -45,11 +45,3 @@ def _exists(world: World, family: str, record_id: str) -> bool:
     if world.store.count(family) == 0:
         return True
     return world.find(family, record_id) is not None
-
-
-def record_id_of(iri: object) -> str | None:
-    """The id part of a stored IRI, for looking the record up."""
-    if not isinstance(iri, str):
-        return None
-    parts = split_iri(iri)
-    return parts[1] if parts else None

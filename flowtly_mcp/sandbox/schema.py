@@ -78,10 +78,6 @@ class Resource:
                 return candidate
         return None
 
-    @property
-    def writable_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.writable)
-
     def iri(self, record_id: object) -> str:
         return f"/api/{self.family}/{record_id}"
 

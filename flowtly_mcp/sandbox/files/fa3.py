@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flowtly_mcp.sandbox.checksums import compact_nip
-from flowtly_mcp.sandbox.money import ZERO, invoice_totals, row_totals
+from flowtly_mcp.sandbox.money import invoice_totals, row_totals
 
 NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 # P_13_x / P_14_x: which totals field carries each VAT rate.
@@ -168,7 +168,3 @@ def build(data: InvoiceData) -> bytes:
         _add(_add(payment, "RachunekBankowy"), "NrRB", data.bank_account)
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")
-
-
-def gross_of(rows: list[dict[str, Any]]) -> Decimal:
-    return invoice_totals(rows).gross if rows else ZERO

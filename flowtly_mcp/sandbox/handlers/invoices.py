@@ -6,9 +6,8 @@ from datetime import date
 from typing import Any
 
 from flowtly_mcp.sandbox import crud
-from flowtly_mcp.sandbox.documents import document
 from flowtly_mcp.sandbox.errors import ApiError, ValidationFailed, Violation, not_found
-from flowtly_mcp.sandbox.handlers.common import id_of, records_of, required_iris
+from flowtly_mcp.sandbox.handlers.common import records_of, required_iris
 from flowtly_mcp.sandbox.protocol import Call, Reply
 from flowtly_mcp.sandbox.resources.billing import INVOICES
 from flowtly_mcp.sandbox.rules.numbering import next_invoice_name
@@ -136,10 +135,3 @@ def batch_document(entity: str, iri: str, results: list[dict[str, Any]], flag: s
         "failed": len(results) - succeeded,
         "results": results,
     }
-
-
-def invoice_document(world: World, invoice_iri: str) -> dict[str, Any]:
-    invoice = world.find("invoices", id_of(invoice_iri))
-    if invoice is None:
-        raise not_found()
-    return document(world, "invoices", invoice)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowtly_mcp.sandbox import crud, render
+from flowtly_mcp.sandbox import crud
 from flowtly_mcp.sandbox.documents import document
 from flowtly_mcp.sandbox.errors import ApiError, ValidationFailed, Violation
 from flowtly_mcp.sandbox.handlers.common import job_reply, records_of, required_iris, text_field
@@ -17,7 +17,6 @@ from flowtly_mcp.sandbox.rules.invoices import as_date, midnight, rows_of
 from flowtly_mcp.sandbox.rules.numbering import next_invoice_name
 from flowtly_mcp.sandbox.store import Record
 from flowtly_mcp.sandbox.validation import parse_datetime
-from flowtly_mcp.sandbox.world import World
 
 
 def open_session(call: Call) -> Reply:
@@ -154,11 +153,3 @@ def inbound_queue(call: Call) -> Reply:
     world = call.world
     pending = sum(1 for r in world.store.all("e-invoicing") if r.get("direction") == "inbound")
     return job_reply(world, "ksef-inbound-sync", "/api/e-invoicing/invoices/inbound", {"knownInbound": pending})
-
-
-def inbound_records(world: World) -> list[Record]:
-    return [r for r in world.store.all("e-invoicing") if r.get("direction") == "inbound"]
-
-
-def item_of_state(world: World, state: Record) -> dict[str, Any]:
-    return render.item(E_INVOICING, world.view("e-invoicing", state))

@@ -22,7 +22,3 @@ REFERENCED_ONLY_ENTITIES = {
     "currencies": "Currency",
     "suppliers": "Supplier",
 }
-
-
-def resource_for(family: str) -> Resource:
-    return RESOURCES[family]

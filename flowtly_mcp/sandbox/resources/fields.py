@@ -61,10 +61,3 @@ def strings(name: str, *choices: str, check: Check | None = None) -> Field:
 
 def blob(name: str, *, writable: bool = True) -> Field:
     return Field(name, Kind.OBJECT, writable=writable)
-
-
-def derived(field: Field) -> Field:
-    """The same field, computed by the sandbox: accepted in a body but never written."""
-    return Field(
-        field.name, field.kind, writable=False, choices=field.choices, target=field.target, nullable=field.nullable
-    )
