@@ -23,19 +23,16 @@ from flowtly_mcp.sandbox.world import World
 IMPORT_LIMIT = 1000
 
 
-def _is_unassigned(world: World, view: Record) -> bool:
+def _is_unassigned(view: Record) -> bool:
     if view.get("ignored") or to_decimal(view.get("amount")) <= 0:
         return False
-    iri = TRANSACTIONS.iri(view["id"])
-    if view["invoiceTransactions"] or view["budgetTransactions"] or view["projectTransactions"]:
-        return False
-    return not world.related("income-transactions", "transaction", iri)
+    return not (view["invoiceTransactions"] or view["budgetTransactions"] or view["projectTransactions"])
 
 
 def list_unassigned(call: Call) -> Reply:
-    """Money in that nothing explains yet: no invoice, budget, project or income assignment, not ignored."""
+    """Money in that nothing explains yet: no invoice, budget or project assignment, not ignored."""
     world = call.world
-    views = [view for view in world.views("transactions") if _is_unassigned(world, view)]
+    views = [view for view in world.views("transactions") if _is_unassigned(view)]
     return crud.collection_reply(call, TRANSACTIONS, views, collection_iri="/api/transactions/unassigned")
 
 
