@@ -19,7 +19,7 @@ class InvoiceRowFields(InputModel):
     productName: str = Field(min_length=1, max_length=512, description="Product or service name")
     quantity: Money = Field(gt=0, description="Quantity")
     unit: str = Field(min_length=1, max_length=20, description="Unit, e.g. szt., h, usł.")
-    netPrice: Money = Field(ge=0, description="Net unit price")
+    netPrice: Money = Field(ge=0, description="Net price per unit")
     vatRate: VatRate = Field(description="VAT rate: 23, 8, 5, 0 or zw (exempt)")
     netDiscountAmount: Money | None = Field(default=None, ge=0, description="Net discount for the row")
     classificationNumber: str | None = Field(default=None, max_length=50, description="PKWiU/CN code")
@@ -42,9 +42,9 @@ class InvoiceRowUpdate(InputModel):
 
 class InvoiceCreate(InputModel):
     client: ClientRef = Field(description="Client (buyer)")
-    issueDate: dt.date = Field(description="Issue date")
+    issueDate: dt.date
     saleDate: dt.date | None = Field(default=None, description="Sale date; defaults to the issue date")
-    dueDate: dt.date = Field(description="Payment due date")
+    dueDate: dt.date
     currency: str = Field(default="PLN", pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
     conversionRate: Money | None = Field(default=None, gt=0, description="PLN per unit, foreign currency only")
     name: str | None = Field(default=None, max_length=64, description="Invoice number; generated when omitted")

@@ -24,7 +24,7 @@ from flowtly_mcp.tools.runtime import AppState, Invocation
 from flowtly_mcp.tools.schema_slim import slim_input, slim_output
 
 TOKEN_PARAM = "confirmation_token"
-_TOKEN_HELP = "Token from this tool's preview; only after the user approved it"
+_TOKEN_HELP = "From the preview, once the user approved"
 _CONTROL = frozenset({TOKEN_PARAM})
 
 
@@ -119,11 +119,15 @@ async def guard_decision(
     return guard.without_elicitation(spec.name, arguments, preview, token)
 
 
+_TARGET_FIELDS = ("id", "invoice", "transaction", "attachment", "survivor", "counterparty", "client", "invoices", "ids")
+
+
 def _target_of(args: BaseModel) -> str | None:
-    for name in ("id", "invoice", "transaction", "survivor", "client"):
+    """What the call acts on, for the audit line: the first reference-like argument present."""
+    for name in _TARGET_FIELDS:
         value = getattr(args, name, None)
         if value is not None:
-            return str(value)
+            return ",".join(map(str, value)) if isinstance(value, list) else str(value)
     return None
 
 

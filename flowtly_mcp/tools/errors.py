@@ -12,6 +12,7 @@ import re
 from pydantic import ValidationError
 
 from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.tools.families import label_of
 
 logger = logging.getLogger("flowtly_mcp.tools")
 
@@ -29,15 +30,14 @@ _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
 def _what(path: str) -> str:
+    """A readable name for what a 404 path pointed at: "invoice 12", or the path itself when unknown."""
     match = _ITEM_PATH.match(path)
     if not match:
         return path
     family, record_id = match.groups()
-    return (
-        f"{family.replace('-', ' ').rstrip('s')} {record_id}"
-        if not family.endswith("ies")
-        else (f"{family[:-3].replace('-', ' ')}y {record_id}")
-    )
+    if family == "e-invoicing":
+        return f"e-invoice for {path.split('/invoices/')[-1].split('/')[0]}" if "/invoices/" in path else path
+    return f"{label_of(family)} {record_id}"
 
 
 def format_validation_error(error: ValidationError) -> str:

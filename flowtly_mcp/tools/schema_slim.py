@@ -52,9 +52,28 @@ def _without_descriptions(node: Any) -> Any:
 
 def slim_input(schema: dict[str, Any], *, keep_null: bool) -> dict[str, Any]:
     """Input schemas; unknown arguments are refused by the server with a clear message, so that is not repeated."""
-    out = dict(slim(schema, keep_null=keep_null))
-    if out.get("additionalProperties") is False:
-        del out["additionalProperties"]
+    return dict(_lean_input(slim(schema, keep_null=keep_null)))
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _lean_input(node: Any, name: str = "") -> Any:
+    if isinstance(node, list):
+        return [_lean_input(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "additionalProperties" and value is False:
+            continue
+        if key == "description" and isinstance(value, str) and name and _squash(value) == _squash(name):
+            continue  # "quantity: Quantity" says nothing the name does not
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {prop: _lean_input(sub, prop) for prop, sub in value.items()}
+        else:
+            out[key] = _lean_input(value)
     return out
 
 
