@@ -26,7 +26,7 @@ from flowtly_mcp.sandbox.world import World
 logger = logging.getLogger("flowtly_mcp.sandbox")
 
 RequestLogEntry = tuple[str, str, str, int]
-_DOCS_LINK = '<{base}/api/docs.jsonld>; rel="http://www.w3.org/ns/hydra/core#apiDocumentation"'
+_DOCS_LINK = '</api/docs.json>; rel="http://www.w3.org/ns/hydra/core#apiDocumentation"'
 
 
 class Sandbox:
@@ -114,7 +114,7 @@ class Sandbox:
         media_type = reply.media_type or (negotiation.JSON if plain else negotiation.JSONLD)
         headers["content-type"] = f"{media_type}; charset=utf-8"
         headers["vary"] = "Accept"
-        headers["link"] = _DOCS_LINK.format(base="")
+        headers["link"] = _DOCS_LINK
         return reply.status, headers, codec.dumps(document).encode()
 
     def _error(self, status: int, detail: str, plain: bool, extra: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
