@@ -13,6 +13,9 @@ from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 from ..prompts_resources.ledger import LEDGER, TODAY
 from .servers import FLOWTLY_MCP, ROOT, base_env
 
+# Subprocesses: marked so that `-m "not slow"` skips them locally; CI runs everything.
+pytestmark = pytest.mark.slow
+
 LIMIT = 120  # seconds for one command
 
 

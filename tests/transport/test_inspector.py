@@ -17,6 +17,9 @@ from .conftest import CLIENT_TOKEN
 from .inspector import ensure_inspector, run_inspector
 from .servers import FLOWTLY_MCP, base_env, free_port, running
 
+# Marked so that `-m "not slow"` skips it locally; CI runs everything.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def inspector() -> Path:

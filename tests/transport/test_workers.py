@@ -25,7 +25,7 @@ from ..prompts_resources.ledger import LEDGER, TODAY, TOKEN
 from .conftest import CLIENT_TOKEN, MODES
 from .servers import FLOWTLY_MCP, STARTUP_LIMIT, Process, RoundRobinProxy, base_env, free_port, running, serving
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 SECRET = "shared-confirmation-secret-0d5c7f2b9a4e4c1b8e6f"
 
