@@ -93,6 +93,9 @@ class _LenientArguments(ArgModelBase):
 
 def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
     """The tool's input model from the raw arguments (absent ones left out, so defaults and `required` apply)."""
+    token = raw.get(TOKEN_PARAM, _MISSING)
+    if token is not _MISSING and token is not None and not (isinstance(token, str) and 0 < len(token) <= 2000):
+        raise ToolInputError(f"{TOKEN_PARAM}: must be the token text from this tool's preview. Fix it and call again.")
     given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
     return spec.input_model.model_validate(given)
 
@@ -245,7 +248,7 @@ def build_tool(spec: ToolSpec) -> Tool:
             state: AppState = ctx.request_context.lifespan_context
             try:
                 args = validate_input(spec, kwargs)
-            except ValidationError as exc:
+            except (ValidationError, ToolInputError) as exc:
                 return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
             token = kwargs.get(TOKEN_PARAM)
             return await guard_decision(state, spec, args, token if isinstance(token, str) else None, ctx)

@@ -13,8 +13,8 @@ from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 
-from flowtly_mcp.tools.binding import TOKEN_PARAM, error_result, guard_decision, needs_guard, run_call
-from flowtly_mcp.tools.errors import describe_failure
+from flowtly_mcp.tools.binding import TOKEN_PARAM, error_result, guard_decision, needs_guard, run_call, validate_input
+from flowtly_mcp.tools.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.guards import Confirm, Decision
 from flowtly_mcp.tools.registry import Registry, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import AppState
@@ -98,8 +98,8 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if spec is None or not needs_guard(spec):
             return Decision(approved=True, via="not-needed")
         try:
-            args = spec.input_model.model_validate({k: v for k, v in arguments.items() if k != TOKEN_PARAM})
-        except ValidationError as exc:
+            args = validate_input(spec, arguments)
+        except (ValidationError, ToolInputError) as exc:
             return Decision(approved=False, via="none", refusal=describe_failure(exc, name))
         return await guard_decision(state, spec, args, arguments.get(TOKEN_PARAM), ctx)
 
@@ -116,8 +116,8 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if state.settings.read_only and spec.risk is not Risk.READ:
             return error_result(f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
         try:
-            args = spec.input_model.model_validate({k: v for k, v in arguments.items() if k != TOKEN_PARAM})
-        except ValidationError as exc:
+            args = validate_input(spec, arguments)
+        except (ValidationError, ToolInputError) as exc:
             return error_result(describe_failure(exc, name))
         return await run_call(state, spec, args, ctx, approval if needs_guard(spec) else None)
 

@@ -69,10 +69,7 @@ def describe_failure(exc: BaseException, tool: str) -> str:
         wait = f"retry after {exc.retry_after:.0f} s" if exc.retry_after is not None else "retry in a minute"
         return f"Flowtly is rate limiting requests; {wait}."
     if isinstance(exc, api_errors.AuthenticationError):
-        return (
-            "Flowtly refused the credentials (HTTP 401: "
-            f"{exc.message}). Check FLOWTLY_API_TOKEN, or FLOWTLY_USERNAME and FLOWTLY_PASSWORD."
-        )
+        return f"Flowtly refused the credentials (HTTP 401): {exc.message}"
     if isinstance(exc, api_errors.PermissionDenied):
         return f"This Flowtly account may not do that (HTTP 403: {exc.message})."
     if isinstance(exc, api_errors.Conflict):
