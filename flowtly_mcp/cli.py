@@ -95,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # stdout carries the MCP protocol over stdio: logs go to stderr.
     logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # One line per HTTP request is noise at INFO; our own client logs requests at DEBUG.
+    logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         if args.command == "sandbox":
             return _run_sandbox(args)
