@@ -140,18 +140,17 @@ def wrong_value(allowed: frozenset[str]) -> Any | None:
 
 
 @st.composite
-def broken(draw: st.DrawFn, schema: Schema, *, keep: frozenset[str] = frozenset(), unknown: bool = True) -> Breakage:
+def broken(draw: st.DrawFn, schema: Schema, *, omit: frozenset[str] = frozenset(), unknown: bool = True) -> Breakage:
     """Valid arguments with exactly one thing wrong: an unknown field, a missing required one, or a wrong type.
 
-    Fields in `keep` are never the broken one; `unknown=False` leaves out the unknown-field kind.
+    Fields in `omit` are left out of the arguments unless they are the broken one (a first call carries no
+    confirmation token); `unknown=False` leaves out the unknown-field kind.
     """
     defs: Schema = schema.get("$defs", {})
-    arguments: dict[str, Any] = dict(draw(valid(schema)))
+    arguments: dict[str, Any] = {k: v for k, v in draw(valid(schema)).items() if k not in omit}
     properties: Mapping[str, Schema] = schema.get("properties", {})
-    required = sorted(key for key in schema.get("required", []) if key in arguments and key not in keep)
-    retypable = sorted(
-        key for key, value in properties.items() if key not in keep and wrong_value(types_of(value, defs)) is not None
-    )
+    required = sorted(key for key in schema.get("required", []) if key in arguments)
+    retypable = sorted(key for key, value in properties.items() if wrong_value(types_of(value, defs)) is not None)
     kinds = (["unknown field"] if unknown else []) + (["missing field"] if required else [])
     kinds += ["wrong type"] if retypable else []
     if not kinds:
