@@ -11,7 +11,7 @@ from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flowtly_mcp.tools.binding import TOKEN_PARAM, error_result, guard_decision, needs_guard, run_call, validate_input
 from flowtly_mcp.tools.errors import ToolInputError, describe_failure
@@ -139,6 +139,12 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         structured_output=False,
     )
     for tool in (search, execute):
+        # Unknown arguments are refused here too, not dropped.
+        tool.fn_metadata.arg_model = type(
+            f"{tool.name}_arguments",
+            (tool.fn_metadata.arg_model,),
+            {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
+        )
         tool.parameters = slim_input(tool.parameters, keep_null=False)
         if tool.fn_metadata.output_schema is not None:
             tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)

@@ -172,15 +172,10 @@ def test_execute_tool_refuses_a_confirmation_token_of_the_wrong_type(target: Tar
     assert len(target.wire.seen) == seen
 
 
-# A known defect the fuzzer found: the test states the contract and fails until the defect is fixed.
-DEFECT = "known defect, see the docstring; remove this mark once fixed"
-
-
-@pytest.mark.xfail(strict=True, reason=DEFECT)
 @pytest.mark.parametrize("tool", CATALOG)
 def test_catalog_tools_refuse_unknown_arguments(tool: str, target: Target) -> None:
-    """search_tools and execute_tool silently ignore arguments they do not declare; every other tool refuses
-    them, so a misspelt argument there goes unnoticed."""
+    """search_tools and execute_tool refuse arguments they do not declare, like every other tool, so a misspelt
+    argument is noticed."""
     arguments = {"query": "invoice"} if tool == "search_tools" else {"name": "list_clients", "arguments": {}}
     result = target.call(tool, {**arguments, "limt": 1})
     assert result.is_error, text_of(result)
