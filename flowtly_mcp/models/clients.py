@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from flowtly_mcp.models.common import ClientRef, EmployeeRef, InputModel
+from flowtly_mcp.models.common import ClientRef, CurrencyRef, EmployeeRef, InputModel
 
 ClientStatus = Literal["active", "inactive"]
 TinType = Literal["NIP", "VAT", "NONE"]
@@ -16,7 +16,7 @@ ContactType = Literal["billing", "primary", "technical"]
 class ClientCreate(InputModel):
     name: str = Field(min_length=1, max_length=255, description="Legal name")
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO country code, e.g. PL")
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="Default invoice currency, e.g. PLN")
+    currency: CurrencyRef = Field(description="Default invoice currency, e.g. PLN")
     status: ClientStatus = "active"
     tinType: TinType = Field(description="NIP (Polish), VAT (EU) or NONE")
     tin: str | None = Field(default=None, max_length=32, description="NIP or VAT number; checksum-validated")
@@ -36,7 +36,7 @@ class ClientCreate(InputModel):
 class ClientUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=255)
     status: ClientStatus | None = None
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    currency: CurrencyRef | None = None
     tinType: TinType | None = None
     tin: str | None = Field(default=None, max_length=32)
     vatNumber: str | None = Field(default=None, max_length=32)

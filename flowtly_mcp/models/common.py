@@ -38,6 +38,8 @@ BudgetGroupRef = Annotated[RefText, RefTo("budget-groups")]
 PaymentMethodRef = Annotated[RefText, RefTo("payment-methods")]
 TransactionAttachmentRef = Annotated[RefText, RefTo("transaction-attachments")]
 OrganizationRef = Annotated[RefText, RefTo("organizations")]
+# Clients reference their currency as an IRI (/api/currencies/PLN); callers give the ISO code.
+CurrencyRef = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. PLN"), RefTo("currencies")]
 
 
 _MONEY_SCHEMA = {"type": ["string", "number"]}
