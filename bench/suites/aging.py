@@ -28,6 +28,8 @@ SPEEDUP_TARGET = 4.0
 RSS_TARGET_MB = 200.0
 TOOL = "receivables_aging"
 ARGUMENTS = {"as_of": fixtures.TODAY.isoformat(), "group_by": "client"}
+# More pages in flight and the sandbox's largest page: what the settings allow today, without code changes.
+TUNED = {"FLOWTLY_CONCURRENCY": "8", "FLOWTLY_PAGE_SIZE": "100"}
 
 
 async def _aging(base_url: str, latency: float = LATENCY, **env: str) -> tuple[float, dict[str, Any], int]:
@@ -60,6 +62,8 @@ class Runs:
     concurrent: float
     sequential: float
     floor: float
+    tuned: float
+    tuned_requests: int
     requests: int
     rss_before: float | None
 
@@ -70,9 +74,19 @@ async def _measure(base_url: str) -> Runs:
     concurrent_seconds, concurrent_report, requests = await _aging(base_url)
     sequential_seconds, sequential_report, _ = await _aging(base_url, FLOWTLY_CONCURRENCY="1")
     floor_seconds, floor_report, _ = await _aging(base_url, 0.0)
-    if not concurrent_report == sequential_report == floor_report:
+    tuned_seconds, tuned_report, tuned_requests = await _aging(base_url, LATENCY, **TUNED)
+    if not concurrent_report == sequential_report == floor_report == tuned_report:
         raise RuntimeError("the aging reports differ between runs")
-    return Runs(invoices, concurrent_seconds, sequential_seconds, floor_seconds, requests, rss_before)
+    return Runs(
+        invoices,
+        concurrent_seconds,
+        sequential_seconds,
+        floor_seconds,
+        tuned_seconds,
+        tuned_requests,
+        requests,
+        rss_before,
+    )
 
 
 def run() -> SectionResult:
@@ -103,7 +117,7 @@ def run() -> SectionResult:
             round(peak_rss_mb(), 1),
             "MB",
             Target("<=", RSS_TARGET_MB),
-            note="resource.getrusage ru_maxrss over both runs"
+            note="resource.getrusage ru_maxrss over all four runs"
             + (f"; {runs.rss_before:.0f} MB resident before the first call" if runs.rss_before else ""),
         )
     )
@@ -123,6 +137,16 @@ def run() -> SectionResult:
             round(runs.floor, 2),
             "s",
             note=f"bounds the speed-up at about {sequential / runs.floor:.1f}x on this machine",
+        )
+    )
+    result.add(
+        Figure(
+            "aging.tuned_speedup",
+            "Same, with FLOWTLY_CONCURRENCY=8 and FLOWTLY_PAGE_SIZE=100: speed-up over one by one",
+            round(sequential / runs.tuned, 2),
+            "x",
+            baseline=f"one page of 30 at a time: {sequential:.1f} s",
+            note=f"{runs.tuned:.1f} s, {runs.tuned_requests:,} requests",
         )
     )
     waited = sequential - runs.floor
