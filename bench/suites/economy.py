@@ -68,7 +68,7 @@ async def _measure() -> SectionResult:
             round(100 * wire_bytes / len(raw), 1),
             "%",
             baseline=f"{len(raw):,} bytes",
-            note=f"{wire_bytes:,} bytes; hosts show a model one of the two copies",
+            note=f"{wire_bytes:,} bytes; the wire carries both copies of the page",
         )
     )
     result.add(Figure("economy.compact_tokens", "Compact page, tokens (chars/4)", round(len(text) / 4), "tokens"))
