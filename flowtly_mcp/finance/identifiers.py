@@ -76,7 +76,10 @@ def tax_key(value: str | None, country: str | None = None) -> str | None:
     if prefix == "PL":
         nip = normalize_nip(compact)
         return "PL" + nip if nip else None
-    vat = compact_vat(compact)
+    try:
+        vat = compact_vat(compact)
+    except Exception:  # stdnum refuses unknown prefixes ("XX123"): such a value is simply not a tax identifier
+        return None
     return vat if is_valid_eu_vat(vat) else None
 
 

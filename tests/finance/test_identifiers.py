@@ -185,3 +185,10 @@ def test_normalisation_ignores_inserted_separators_and_case(value: str, separato
 def test_nip_compaction_is_idempotent(value: str) -> None:
     assert compact_nip(compact_nip(value)) == compact_nip(value)
     assert is_valid_nip(value) == is_valid_nip(compact_nip(value))
+
+
+def test_tax_key_of_an_unknown_vat_prefix_is_none() -> None:
+    from flowtly_mcp.finance.identifiers import tax_key
+
+    assert tax_key("XX123") is None
+    assert tax_key("A", "XX") is None
