@@ -7,16 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from flowtly_mcp.api import refs
 from flowtly_mcp.models.common import ref_fields
-from flowtly_mcp.tools.errors import ToolInputError
-
-
-def _iri(family: str, value: Any, field: str) -> str:
-    try:
-        return refs.iri(family, value)
-    except ValueError as exc:
-        raise ToolInputError(f"{field}: {exc}") from None
+from flowtly_mcp.tools.references import ref_iri
 
 
 def _plain(value: Any) -> Any:
@@ -47,7 +39,7 @@ def body_of(model: BaseModel, *, only_set: bool = False, exclude: frozenset[str]
         elif name in families and value is not None:
             family = families[name]
             body[name] = (
-                [_iri(family, v, name) for v in value] if isinstance(value, list) else _iri(family, value, name)
+                [ref_iri(v, family, name) for v in value] if isinstance(value, list) else ref_iri(value, family, name)
             )
         else:
             body[name] = _plain(value)

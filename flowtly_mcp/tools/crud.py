@@ -20,6 +20,7 @@ from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.inventory import endpoints
 from flowtly_mcp.tools.params import ListControls, ReadControls
+from flowtly_mcp.tools.references import ref_id, ref_iri
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.runtime import Invocation
@@ -56,10 +57,7 @@ def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]
             field = str(value).lstrip("-")
             params.append((f"{marker.key}[{field}]", "desc" if str(value).startswith("-") else "asc"))
         elif name in families:
-            try:
-                params.append((marker.key, refs.iri(families[name], value)))
-            except ValueError as exc:
-                raise ToolInputError(f"{name}: {exc}") from None
+            params.append((marker.key, ref_iri(value, families[name], name)))
         elif isinstance(value, list):
             params.extend((marker.key, str(v)) for v in value)
         elif isinstance(value, bool):
@@ -102,7 +100,7 @@ def _get_spec(family: Family, operation: str) -> ToolSpec:
     model = _merge(f"Get{family.singular.title()}Input", ReadControls, id=_id_field(family))
 
     async def handler(inv: Invocation, args: Any) -> ItemResult:
-        record = await inv.api.get(refs.item_path(family.path, _ref(args.id, family)))
+        record = await inv.api.get(refs.item_path(family.path, ref_id(args.id, family.path, "id")))
         return ItemResult(
             item=shape(record, view="compact", fields=args.fields, compact_fields=None, derive=family.derive)
         )
@@ -118,13 +116,6 @@ def _get_spec(family: Family, operation: str) -> ToolSpec:
         output_model=ItemResult,
         handler=handler,
     )
-
-
-def _ref(value: str, family: Family) -> str:
-    try:
-        return refs.parse_ref(value, family.path)
-    except ValueError as exc:
-        raise ToolInputError(f"id: {exc}") from None
 
 
 def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
@@ -160,7 +151,9 @@ def _update_spec(family: Family, operation: str) -> ToolSpec:
         changes = {k: v for k, v in changes.items() if k in model_fields}
         if not changes:
             raise ToolInputError(f"Nothing to change: give at least one of {', '.join(sorted(model_fields))}.")
-        record = await inv.api.patch(refs.item_path(family.path, _ref(args.id, family)), changes, family=family.path)
+        record = await inv.api.patch(
+            refs.item_path(family.path, ref_id(args.id, family.path, "id")), changes, family=family.path
+        )
         return ItemResult(item=shape(record, view="compact", fields=None, compact_fields=None, derive=family.derive))
 
     return ToolSpec(
@@ -182,7 +175,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
     model = _merge(f"Delete{family.singular.title()}Input", id=_id_field(family))
 
     async def preview(inv: Invocation, args: Any) -> Preview:
-        record_id = _ref(args.id, family)
+        record_id = ref_id(args.id, family.path, "id")
         if has_get:
             record = await inv.api.get(refs.item_path(family.path, record_id))
             details = compact_record(record, keep=family.compact)
@@ -204,7 +197,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
         )
 
     async def handler(inv: Invocation, args: Any) -> DeleteResult:
-        record_id = _ref(args.id, family)
+        record_id = ref_id(args.id, family.path, "id")
         await inv.api.delete(refs.item_path(family.path, record_id))
         return DeleteResult(deleted=refs.iri(family.path, record_id))
 

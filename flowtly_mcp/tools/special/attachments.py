@@ -16,11 +16,12 @@ from flowtly_mcp.models.common import InputModel, Money, TransactionAttachmentRe
 from flowtly_mcp.tools.errors import ToolRefused
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.params import ListControls
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.results import ItemResult, ListResult
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.shaping import compact_record, shape
-from flowtly_mcp.tools.special.common import endpoint, plain, ref_id, state_digest
+from flowtly_mcp.tools.special.common import endpoint, plain, state_digest
 from flowtly_mcp.tools.special.uploads import Document, from_base64, from_path
 
 UPLOAD = endpoint("POST", "/transaction-attachments/create")

@@ -10,11 +10,12 @@ from pydantic import Field
 from flowtly_mcp.models.common import ClientRef
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.params import ListControls
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.results import ListResult
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.shaping import shape
-from flowtly_mcp.tools.special.common import endpoint, ref_id
+from flowtly_mcp.tools.special.common import endpoint
 
 SEARCH = endpoint("GET", "/clients/search")
 DOCUMENTS = endpoint("GET", "/clients/{id}/documents")

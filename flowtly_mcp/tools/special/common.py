@@ -21,6 +21,7 @@ from flowtly_mcp.models.common import InputModel
 from flowtly_mcp.tools.crud import fingerprint
 from flowtly_mcp.tools.errors import ToolInputError
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.shaping import compact_record
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -52,14 +53,6 @@ class Endpoint:
 
 def endpoint(method: str, template: str) -> Endpoint:
     return Endpoint(method, template)
-
-
-def ref_id(value: str | int, family: str, field: str) -> str:
-    """The id inside a reference (id, IRI or URL) to `family`; a wrong reference names the argument."""
-    try:
-        return refs.parse_ref(value, family)
-    except ValueError as exc:
-        raise ToolInputError(f"{field}: {exc}") from None
 
 
 def ref_ids(values: Sequence[str | int], family: str, field: str) -> list[str]:

@@ -16,11 +16,12 @@ from flowtly_mcp.finance.duplicates import DuplicateGroup, MergePreview, merge_p
 from flowtly_mcp.finance.records import CounterpartyView
 from flowtly_mcp.models.common import CounterpartyRef, InputModel
 from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.results import ActionResult, ItemResult
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.shaping import compact_record
-from flowtly_mcp.tools.special.common import compact_answer, endpoint, gather, plain, ref_id, ref_ids, state_digest
+from flowtly_mcp.tools.special.common import compact_answer, endpoint, gather, plain, ref_ids, state_digest
 
 MERGE = endpoint("POST", "/counterparties/{id}/merge")
 ENRICH_ONE = endpoint("POST", "/counterparties/{id}/enrich-branding-ai")

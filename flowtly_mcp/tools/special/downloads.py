@@ -16,9 +16,10 @@ from flowtly_mcp.api import Download
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.models.common import InputModel, InvoiceRef, RefText
 from flowtly_mcp.tools.errors import ToolInputError
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
-from flowtly_mcp.tools.special.common import Endpoint, endpoint, ref_id, ref_ids
+from flowtly_mcp.tools.special.common import Endpoint, endpoint, ref_ids
 from flowtly_mcp.tools.special.files import SavedFile, save_download
 
 XML = endpoint("GET", "/e-invoicing/invoices/{id}/download/xml")

@@ -13,12 +13,13 @@ from flowtly_mcp.models.common import InputModel, InvoiceRef
 from flowtly_mcp.tools.errors import ToolRefused
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.params import ListControls
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.results import ItemResult, ListResult
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.shaping import compact_record, shape
 from flowtly_mcp.tools.special.batches import batch_result
-from flowtly_mcp.tools.special.common import BatchResult, endpoint, gather, plain, ref_id, ref_ids, state_digest
+from flowtly_mcp.tools.special.common import BatchResult, endpoint, gather, plain, ref_ids, state_digest
 from flowtly_mcp.tools.special.facts import (
     GET_CLIENT,
     GET_INVOICE,

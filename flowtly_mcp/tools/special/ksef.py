@@ -21,6 +21,7 @@ from flowtly_mcp.models.invoices import VatRate
 from flowtly_mcp.tools.bodies import body_of
 from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.families import BY_PATH
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.results import ActionResult, ItemResult
 from flowtly_mcp.tools.runtime import Invocation
@@ -34,7 +35,6 @@ from flowtly_mcp.tools.special.common import (
     gather,
     members,
     plain,
-    ref_id,
     ref_ids,
     state_digest,
     total_of,

@@ -18,11 +18,12 @@ from flowtly_mcp.tools.crud import query_of
 from flowtly_mcp.tools.errors import ToolInputError
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.params import ListControls
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.results import ItemResult, ListResult
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.shaping import compact_record, shape
-from flowtly_mcp.tools.special.common import endpoint, plain, ref_id, ref_ids
+from flowtly_mcp.tools.special.common import endpoint, plain, ref_ids
 from flowtly_mcp.tools.special.files import INLINE_LIMIT_BYTES, SavedFile, save_download
 
 UNASSIGNED = endpoint("GET", "/transactions/unassigned")

@@ -20,11 +20,12 @@ from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.crud import fingerprint
 from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import counterparties_models as m
 from flowtly_mcp.tools.workflows.loading import Listing, Progress, fetch_many, get_many, read_views
-from flowtly_mcp.tools.workflows.shapes import dumped_all, ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped_all
 
 TOOLSET = "workflows"
 LIST_COUNTERPARTIES = op("GET", "/counterparties")

@@ -18,6 +18,7 @@ from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.crud import fingerprint
 from flowtly_mcp.tools.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import ksef_models as m
@@ -36,7 +37,7 @@ from flowtly_mcp.tools.workflows.ksef_common import (
     state_of,
     status_of,
 )
-from flowtly_mcp.tools.workflows.shapes import dumped, ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped
 
 TOOLSET = "workflows"
 OPEN_SESSION = op("POST", "/e-invoicing/ksef/session")

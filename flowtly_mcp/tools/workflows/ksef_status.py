@@ -8,11 +8,12 @@ from typing import Any
 from flowtly_mcp.finance.money import parse_optional_amount
 from flowtly_mcp.finance.wire import collection_members, parse_date, record_id
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import ksef_models as m
 from flowtly_mcp.tools.workflows.ksef_common import DOWNLOAD_UPO, GET_INVOICE, outcome, read_invoice, save_upo, state_of
-from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all, ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all
 
 TOOLSET = "workflows"
 SYNC_INBOUND = op("POST", "/e-invoicing/invoices/inbound/sync")

@@ -16,12 +16,13 @@ from flowtly_mcp.finance.money import quantize, totals_by_currency
 from flowtly_mcp.finance.records import ClientView, InvoiceView
 from flowtly_mcp.finance.statement import client_statement
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import receivables_models as m
 from flowtly_mcp.tools.workflows._logic import as_of, today_in_poland
 from flowtly_mcp.tools.workflows.loading import Listing, Progress, fetch_many, read_views
-from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all, ref_id
+from flowtly_mcp.tools.workflows.shapes import dumped, dumped_all
 
 TOOLSET = "workflows"
 LIST_INVOICES = op("GET", "/invoices")

@@ -20,6 +20,7 @@ from flowtly_mcp.finance.records import BankTransaction, InvoiceView
 from flowtly_mcp.tools.crud import fingerprint
 from flowtly_mcp.tools.errors import ToolInputError, ToolRefused, describe_failure
 from flowtly_mcp.tools.inventory import op
+from flowtly_mcp.tools.references import ref_id
 from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
 from flowtly_mcp.tools.runtime import Invocation
 from flowtly_mcp.tools.workflows import reconcile_models as m
@@ -34,7 +35,7 @@ from flowtly_mcp.tools.workflows.matching_data import (
     load_matching,
     payment_out,
 )
-from flowtly_mcp.tools.workflows.shapes import decimal_text, dumped, dumped_all, ref_id
+from flowtly_mcp.tools.workflows.shapes import decimal_text, dumped, dumped_all
 
 TOOLSET = "workflows"
 GET_TRANSACTION = op("GET", "/transactions/{id}")

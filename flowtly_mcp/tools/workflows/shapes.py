@@ -13,8 +13,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
-from flowtly_mcp.api import refs
-from flowtly_mcp.tools.errors import ToolInputError
 from flowtly_mcp.tools.workflows._logic import add_months
 
 
@@ -29,14 +27,6 @@ Amount = Annotated[
     PlainSerializer(decimal_text, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string"}),
 ]
-
-
-def ref_id(value: str, family: str, field: str) -> str:
-    """The id in an argument holding an id, IRI or URL of `family`; a wrong reference names the field."""
-    try:
-        return refs.parse_ref(value, family)
-    except ValueError as exc:
-        raise ToolInputError(f"{field}: {exc}") from None
 
 
 def range_end(start: date | None, end: date, *, max_months: int | None = None) -> date:
