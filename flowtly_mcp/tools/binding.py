@@ -209,16 +209,7 @@ async def run_call(
 
 
 def _outcome(status: str, **fields: Any) -> dict[str, Any]:
-    body = {
-        "status": status,
-        "result": None,
-        "preview": None,
-        "confirmation_token": None,
-        "expires_at": None,
-        "message": None,
-    }
-    body.update(fields)
-    return body
+    return GuardedOutcome(status=status, **fields).model_dump(mode="json")
 
 
 def _parameters(spec: ToolSpec) -> list[inspect.Parameter]:
