@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,8 +52,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> ServerSettings:
-    import os
-
     env = dict(os.environ if environ is None else environ)
     if args.sandbox:
         env["FLOWTLY_BASE_URL"] = SANDBOX_BASE_URL
