@@ -65,6 +65,8 @@ def test(args: list[str]) -> int:
         [str(PYTHON), "-m", "ruff", "check", "flowtly_mcp", "tests", "bench", "dev.py"],
         [str(PYTHON), "-m", "ruff", "format", "--check", "flowtly_mcp", "tests", "bench", "dev.py"],
         [str(PYTHON), "-m", "mypy"],
+        # The layer contracts in pyproject.toml ([tool.importlinter]).
+        [str(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))],
     ):
         _log(" ".join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step)))
         if code := _run(step):

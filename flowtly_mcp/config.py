@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from flowtly_mcp.api import ApiSettings
-from flowtly_mcp.tools.registry import DEFAULT_TOOLSETS, TOOLSET_NAMES
+from flowtly_mcp.toolsets import DEFAULT_TOOLSETS, TOOLSET_NAMES
 
 
 class ConfirmPolicy(StrEnum):

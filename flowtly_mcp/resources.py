@@ -23,8 +23,8 @@ from flowtly_mcp.finance.statement import ClientStatement, client_statement
 from flowtly_mcp.prompts.completion import completions
 from flowtly_mcp.prompts.records import JSON_MIME, compact_invoice, to_json
 from flowtly_mcp.prompts.suggestions import client_ids, counterparty_ids, invoice_ids
-from flowtly_mcp.tools.errors import describe_failure
-from flowtly_mcp.tools.shaping import compact_record
+from flowtly_mcp.tools.kernel.errors import describe_failure
+from flowtly_mcp.tools.kernel.shaping import compact_record
 
 T = TypeVar("T")
 
@@ -202,7 +202,7 @@ async def read_transaction(id: str, ctx: Context[Any]) -> str:
 def read_toolsets() -> str:
     """The toolsets and their tools; a tool outside the listed ones is reachable through execute_tool."""
     from flowtly_mcp.tools.all import registry
-    from flowtly_mcp.tools.registry import TOOLSETS as SETS
+    from flowtly_mcp.toolsets import TOOLSETS as SETS
 
     tools = list(registry())
     listing = [

@@ -15,11 +15,11 @@ from flowtly_mcp.config import ConfirmPolicy, ServerSettings
 from flowtly_mcp.prompts import register_prompts
 from flowtly_mcp.resources import register_resources
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.audit import AuditLog
-from flowtly_mcp.tools.binding import build_tool
-from flowtly_mcp.tools.catalog import catalog_tools
-from flowtly_mcp.tools.guards import Guard
-from flowtly_mcp.tools.runtime import AppState
+from flowtly_mcp.tools.kernel.audit import AuditLog
+from flowtly_mcp.tools.kernel.binding import build_tool
+from flowtly_mcp.tools.kernel.catalog import catalog_tools
+from flowtly_mcp.tools.kernel.guards import Guard
+from flowtly_mcp.tools.kernel.runtime import AppState
 
 logger = logging.getLogger("flowtly_mcp")
 

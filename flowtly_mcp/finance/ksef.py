@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
 
 from .identifiers import compact_vat, is_valid_eu_vat, is_valid_nip
 from .money import exact_sum, parse_optional_amount
@@ -369,3 +370,38 @@ def rejection_hint(code: int | str | None, reason: str | None = None) -> str:
             "a rejected invoice was never issued."
         )
     return f"{hint} KSeF said: {reason.strip()}" if reason and reason.strip() else hint
+
+
+def fa_seller_nip(xml: bytes) -> str | None:
+    """The seller's NIP (``Podmiot1/DaneIdentyfikacyjne/NIP``) in an FA(2)/FA(3) invoice, whatever its namespace."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return None
+    seller = next((element for element in root.iter() if _local(element.tag) == "Podmiot1"), None)
+    if seller is None:
+        return None
+    nip = next((element for element in seller.iter() if _local(element.tag) == "NIP"), None)
+    text = (nip.text or "").strip() if nip is not None else ""
+    return text or None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# Rejection reasons common enough to deserve a concrete fix (KSeF words them in Polish, Flowtly sometimes in both).
+_REASON_FIXES = (
+    (("adres", "address"), "Complete the buyer's address (street and city) on the client record, then send again."),
+    (("nip",), "Correct the buyer's or seller's NIP named in the reason, then send again."),
+    (("p_1", "data wystawienia", "issue date"), "Set the issue date to today or earlier, then send again."),
+)
+
+
+def specific_fix(reason: str | None) -> str | None:
+    """A concrete next step for a KSeF rejection reason, when the reason is one of the common ones."""
+    text = (reason or "").casefold()
+    for words, fix in _REASON_FIXES:
+        if any(word in text for word in words):
+            return fix
+    return None

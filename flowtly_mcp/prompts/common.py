@@ -13,7 +13,7 @@ from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, EmbeddedResource, TextReso
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
 from flowtly_mcp.prompts.records import JSON_MIME, RecordNotFound, compact_invoice, to_json
-from flowtly_mcp.tools.errors import describe_failure
+from flowtly_mcp.tools.kernel.errors import describe_failure
 
 P = ParamSpec("P")
 R = TypeVar("R")

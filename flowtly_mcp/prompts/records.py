@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from flowtly_mcp.api import FlowtlyClient, refs
-from flowtly_mcp.tools.derived import invoice_derived
-from flowtly_mcp.tools.shaping import compact_record
+from flowtly_mcp.tools.invoices.derived import invoice_derived
+from flowtly_mcp.tools.kernel.shaping import compact_record
 
 JSON_MIME = "application/json"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,16 +14,17 @@ from pydantic import BaseModel, Field, create_model
 from flowtly_mcp.api import refs
 from flowtly_mcp.models.common import InputModel, RefText, ref_fields
 from flowtly_mcp.models.filters import Q
-from flowtly_mcp.tools.bodies import body_of
-from flowtly_mcp.tools.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.families import FAMILIES, Family
-from flowtly_mcp.tools.inventory import endpoints
-from flowtly_mcp.tools.params import ListControls, ReadControls
-from flowtly_mcp.tools.references import ref_id, ref_iri
-from flowtly_mcp.tools.registry import Preview, Risk, ToolSpec
-from flowtly_mcp.tools.results import DeleteResult, ItemResult, ListResult
-from flowtly_mcp.tools.runtime import Invocation
-from flowtly_mcp.tools.shaping import compact_record, shape
+from flowtly_mcp.tools.kernel.bodies import body_of
+from flowtly_mcp.tools.kernel.endpoints import endpoints
+from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
+from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
+from flowtly_mcp.tools.kernel.params import ListControls, ReadControls
+from flowtly_mcp.tools.kernel.references import ref_id, ref_iri
+from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
+from flowtly_mcp.tools.kernel.runtime import Invocation
+from flowtly_mcp.tools.kernel.shaping import compact_record, shape
 
 
 def _merge(name: str, *models: type[BaseModel], **extra: Any) -> type[BaseModel]:
@@ -65,11 +65,6 @@ def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]
         elif isinstance(value, dt.date | Decimal | int | str):
             params.append((marker.key, value.isoformat() if isinstance(value, dt.date) else str(value)))
     return params
-
-
-def fingerprint(record: Any) -> str:
-    """A digest of a record's state: a confirmation only holds while the record is unchanged."""
-    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
 def _list_spec(family: Family, operation: str, path: str) -> ToolSpec:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.registry import TOOLSETS
+from flowtly_mcp.toolsets import TOOLSETS
 
 README_START = "<!-- tools:start -->"
 README_END = "<!-- tools:end -->"

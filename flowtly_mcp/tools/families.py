@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from flowtly_mcp.models import budgets, clients, counterparties, filters, invoices, payments, transactions
-from flowtly_mcp.tools.derived import invoice_derived
-from flowtly_mcp.tools.idempotency import invoice_number_clash
-from flowtly_mcp.tools.registry import Previewer
+from flowtly_mcp.tools.invoices.derived import invoice_derived
+from flowtly_mcp.tools.invoices.idempotency import invoice_number_clash
+from flowtly_mcp.tools.kernel.guards import Previewer
 
 
 @dataclass(frozen=True)
@@ -256,8 +256,3 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 BY_PATH: dict[str, Family] = {f.path: f for f in FAMILIES}
-
-
-def label_of(path: str) -> str:
-    family = BY_PATH.get(path)
-    return family.label if family else path.replace("-", " ")

@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import INVALID_PARAMS, BlobResourceContents, TextResourceContents
 
 from flowtly_mcp.api import FlowtlyClient
-from flowtly_mcp.tools.registry import TOOLSETS
+from flowtly_mcp.toolsets import TOOLSETS
 
 from .conftest import MODES
 

@@ -11,7 +11,7 @@ from mcp import Client, StdioServerParameters
 
 from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.registry import Risk
+from flowtly_mcp.tools.kernel.registry import Risk
 
 from .conftest import ServerFactory
 

@@ -12,8 +12,8 @@ from mcp.types import ElicitRequestParams, ElicitResult
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.guards import TOKEN_TTL_SECONDS, Guard
-from flowtly_mcp.tools.registry import Risk
+from flowtly_mcp.tools.kernel.guards import TOKEN_TTL_SECONDS, Guard
+from flowtly_mcp.tools.kernel.registry import Risk
 
 from .conftest import ServerFactory, writes
 

@@ -12,7 +12,7 @@ import pytest
 from mcp import Client
 
 from flowtly_mcp.sandbox import Sandbox
-from flowtly_mcp.tools.special.files import is_text, safe_file_name
+from flowtly_mcp.tools.kernel.files import is_text, safe_file_name
 
 from .conftest import Arrange, error_text, ok
 

@@ -11,9 +11,9 @@ import httpx2
 import pytest
 from mcp import Client
 
+from flowtly_mcp.finance.calendar import today_in_poland
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
-from flowtly_mcp.tools.workflows._logic import today_in_poland
 
 from .conftest import MODES, ServerFactory, body, confirmed, error_text, writes
 from .ksef_account import INVALID_NIP, SELLER_NIP, Invoice, in_ksef_number, ksef_account

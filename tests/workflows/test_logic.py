@@ -10,18 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from flowtly_mcp.finance.allocation import AllocationProblem, Requested, as_of, plan_allocations
+from flowtly_mcp.finance.calendar import add_months, today_in_poland
+from flowtly_mcp.finance.ksef import fa_seller_nip, specific_fix
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
-from flowtly_mcp.tools.workflows._logic import (
-    AllocationProblem,
-    Requested,
-    add_months,
-    as_of,
-    fa_seller_nip,
-    plan_allocations,
-    specific_fix,
-    today_in_poland,
-)
-from flowtly_mcp.tools.workflows.shapes import decimal_text, range_end
+from flowtly_mcp.tools.kernel.shapes import decimal_text, range_end
 
 
 def invoice(

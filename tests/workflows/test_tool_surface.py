@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.registry import Risk
-from flowtly_mcp.tools.workflows import workflow_specs
+from flowtly_mcp.tools.all import registry, workflow_specs
+from flowtly_mcp.tools.kernel.registry import Risk
 
 from .conftest import ServerFactory
 

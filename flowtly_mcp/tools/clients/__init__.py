@@ -1,0 +1,1 @@
+"""Clients: free-text search and a client's documents."""

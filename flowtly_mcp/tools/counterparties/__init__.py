@@ -1,0 +1,1 @@
+"""Counterparties: branding enrichment, and finding and merging duplicates."""

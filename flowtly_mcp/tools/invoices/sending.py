@@ -1,0 +1,234 @@
+"""Invoice tools beyond CRUD: drafts, the next number for a date, and sending invoices to clients by e-mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from flowtly_mcp.models.common import InputModel, InvoiceRef
+from flowtly_mcp.tools.families import BY_PATH
+from flowtly_mcp.tools.invoices.facts import (
+    GET_CLIENT,
+    GET_INVOICE,
+    ClientNames,
+    InvoiceFacts,
+    invoice_facts,
+    invoice_iri,
+)
+from flowtly_mcp.tools.kernel.batches import batch_result
+from flowtly_mcp.tools.kernel.endpoints import endpoint
+from flowtly_mcp.tools.kernel.errors import ToolRefused
+from flowtly_mcp.tools.kernel.guards import Preview, state_digest
+from flowtly_mcp.tools.kernel.loading import gather
+from flowtly_mcp.tools.kernel.params import ListControls
+from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
+from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.results import BatchResult, ItemResult, ListResult
+from flowtly_mcp.tools.kernel.runtime import Invocation
+from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+
+DRAFTS = endpoint("GET", "/invoices/draft")
+NEXT_NAME = endpoint("GET", "/invoices/name/{date}")
+SEND_STATUS = endpoint("GET", "/invoices/{id}/send")
+SEND_ONE = endpoint("POST", "/invoices/{id}/send")
+SEND_MANY = endpoint("POST", "/invoices/send")
+
+MAX_BULK = 50
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_INVOICES = BY_PATH["invoices"]
+
+
+class NextNumberInput(InputModel):
+    date: dt.date = Field(description="Issue date the number is for")
+
+
+class InvoiceNumber(BaseModel):
+    date: dt.date
+    number: str
+
+
+class InvoiceInput(InputModel):
+    invoice: InvoiceRef = Field(description="Invoice id, IRI or URL")
+
+
+class SendToClientInput(InputModel):
+    invoice: InvoiceRef = Field(description="Invoice id, IRI or URL")
+    email: str | None = Field(
+        default=None, pattern=_EMAIL, max_length=254, description="Recipient; default: the client's billing contact"
+    )
+    message: str | None = Field(default=None, max_length=2000, description="E-mail text")
+
+
+class SendManyInput(InputModel):
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs or URLs")
+
+
+async def _drafts(inv: Invocation, args: Any) -> ListResult:
+    page = await inv.api.list_slice(DRAFTS.path(), limit=args.limit, cursor=args.cursor)
+    items = [
+        shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
+        for r in page.items
+    ]
+    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+
+
+async def _next_number(inv: Invocation, args: Any) -> InvoiceNumber:
+    answer = await inv.api.get(NEXT_NAME.path(date=args.date.isoformat()))
+    return InvoiceNumber(date=args.date, number=str(answer.get("name") or ""))
+
+
+async def _send_status(inv: Invocation, args: Any) -> ItemResult:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    return ItemResult(item=plain(compact_record(await inv.api.get(SEND_STATUS.path(id=invoice_id)))))
+
+
+class _Delivery:
+    """One invoice about to be e-mailed: what it is, and where and how often it went before."""
+
+    def __init__(self, facts: InvoiceFacts, sending: dict[str, Any], email: str | None) -> None:
+        self.facts = facts
+        self.sending = sending
+        self.recipient = email or sending.get("recipient")
+
+    def problem(self) -> str | None:
+        if self.facts.status == "draft":
+            return f"{self.facts.number} is a draft; issue it first (update_invoice status=issued)"
+        if not self.recipient:
+            return f"{self.facts.number}: the client has no contact e-mail; pass email or add a billing contact"
+        return None
+
+    def details(self) -> dict[str, Any]:
+        out = {**self.facts.summary(), "recipient": self.recipient}
+        if self.sending.get("sentAt"):
+            out["previously_sent"] = f"{self.sending.get('sendCount') or 1}x, last {self.sending['sentAt']}"
+        return out
+
+    def state(self) -> dict[str, Any]:
+        return {**self.facts.state(with_ksef=False), "recipient": self.recipient, "sentAt": self.sending.get("sentAt")}
+
+
+async def _delivery(inv: Invocation, invoice_id: str, email: str | None, clients: ClientNames) -> _Delivery:
+    facts = await invoice_facts(inv, invoice_id, clients)
+    sending = await inv.api.get(SEND_STATUS.path(id=invoice_id))
+    return _Delivery(facts, sending, email)
+
+
+async def _preview_one(inv: Invocation, args: Any) -> Preview:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    delivery = await _delivery(inv, invoice_id, args.email, ClientNames(inv))
+    if problem := delivery.problem():
+        raise ToolRefused(f"Not sent: {problem}.")
+    warnings = ["The client receives an e-mail; it cannot be recalled."]
+    if delivery.sending.get("sentAt"):
+        warnings.append("This invoice was sent before; the client gets it again.")
+    return Preview(
+        action="E-mail invoice to client",
+        target=invoice_iri(invoice_id),
+        details=plain(delivery.details()),
+        warnings=warnings,
+        fingerprint=state_digest(delivery.state()),
+    )
+
+
+async def _send_one(inv: Invocation, args: Any) -> ItemResult:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    body = {k: v for k, v in (("email", args.email), ("message", args.message)) if v is not None}
+    answer = await inv.api.post_action(SEND_ONE.path(id=invoice_id), body or None)
+    return ItemResult(item=plain(compact_record(answer or {})))
+
+
+async def _deliveries(inv: Invocation, invoice_ids: list[str]) -> list[_Delivery]:
+    clients = ClientNames(inv)
+    return await gather([partial(_delivery, inv, i, None, clients) for i in invoice_ids])
+
+
+async def _preview_many(inv: Invocation, args: Any) -> Preview:
+    invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
+    deliveries = await _deliveries(inv, invoice_ids)
+    problems = [p for d in deliveries if (p := d.problem())]
+    if problems:
+        raise ToolRefused("Nothing was sent: " + "; ".join(problems) + ". Remove or fix these invoices.")
+    resent = [d.facts.number for d in deliveries if d.sending.get("sentAt")]
+    warnings = [f"{len(deliveries)} clients receive an e-mail; it cannot be recalled."]
+    if resent:
+        warnings.append("Sent before, going again: " + ", ".join(resent))
+    return Preview(
+        action=f"E-mail {len(deliveries)} invoices to their clients",
+        target=", ".join(invoice_iri(i) for i in invoice_ids),
+        details=plain({"count": len(deliveries), "invoices": [d.details() for d in deliveries]}),
+        warnings=warnings,
+        fingerprint=state_digest([d.state() for d in deliveries]),
+    )
+
+
+async def _send_many(inv: Invocation, args: Any) -> BatchResult:
+    invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
+    answer = await inv.api.post_action(SEND_MANY.path(), {"invoices": [invoice_iri(i) for i in invoice_ids]})
+    return batch_result(answer, invoice_ids, done_flag="sent", verb="sent")
+
+
+def specs() -> Iterator[ToolSpec]:
+    yield ToolSpec(
+        name="list_draft_invoices",
+        title="List draft invoices",
+        description="List draft (not yet issued) invoices, paginated.",
+        toolset="invoices",
+        risk=Risk.READ,
+        operations=(DRAFTS.operation,),
+        input_model=ListControls,
+        output_model=ListResult,
+        handler=_drafts,
+    )
+    yield ToolSpec(
+        name="next_invoice_number",
+        title="Next invoice number",
+        description="The number the next invoice issued on a date will get.",
+        toolset="invoices",
+        risk=Risk.READ,
+        operations=(NEXT_NAME.operation,),
+        input_model=NextNumberInput,
+        output_model=InvoiceNumber,
+        handler=_next_number,
+    )
+    yield ToolSpec(
+        name="get_invoice_send_status",
+        title="Invoice e-mail status",
+        description="Whether an invoice was e-mailed to its client: recipient, subject, when and how often.",
+        toolset="invoices",
+        risk=Risk.READ,
+        operations=(SEND_STATUS.operation,),
+        input_model=InvoiceInput,
+        output_model=ItemResult,
+        handler=_send_status,
+    )
+    yield ToolSpec(
+        name="send_invoice_to_client",
+        title="E-mail invoice to client",
+        description="E-mail an issued invoice to its client (irreversible; shows recipient and amount first).",
+        toolset="invoices",
+        risk=Risk.IRREVERSIBLE,
+        operations=(SEND_ONE.operation, GET_INVOICE.operation, SEND_STATUS.operation, GET_CLIENT.operation),
+        input_model=SendToClientInput,
+        output_model=ItemResult,
+        handler=_send_one,
+        preview=_preview_one,
+        idempotent=False,
+        core=True,
+    )
+    yield ToolSpec(
+        name="send_invoices_to_clients",
+        title="E-mail invoices to clients",
+        description="E-mail several issued invoices to their clients at once (irreversible; previews each first).",
+        toolset="invoices",
+        risk=Risk.IRREVERSIBLE,
+        operations=(SEND_MANY.operation, GET_INVOICE.operation, SEND_STATUS.operation, GET_CLIENT.operation),
+        input_model=SendManyInput,
+        output_model=BatchResult,
+        handler=_send_many,
+        preview=_preview_many,
+        idempotent=False,
+    )

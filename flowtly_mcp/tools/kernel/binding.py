@@ -1,0 +1,293 @@
+"""Turn a `ToolSpec` into an MCP tool: signature, schemas, annotations, guard, error boundary and audit.
+
+This is the single path every tool call takes, whether called directly or through `execute_tool`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Annotated, Any, Literal, cast
+
+from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
+from mcp.server.mcpserver import Context, Elicit, Resolve
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
+from mcp.types import CallToolResult, TextContent
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from flowtly_mcp.config import ConfirmPolicy
+from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
+from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, canonical, elicitation_message
+from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
+from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
+
+TOKEN_PARAM = "confirmation_token"
+_TOKEN_HELP = "From the preview, once the user approved"
+_CONTROL = frozenset({TOKEN_PARAM})
+
+
+def needs_guard(spec: ToolSpec) -> bool:
+    return spec.preview is not None and (spec.risk.guarded or spec.escalates)
+
+
+class PreviewOut(BaseModel):
+    action: str
+    target: str
+    details: dict[str, Any]
+    warnings: list[str] = []
+
+
+GUARDED_OUTPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "status": {"enum": ["done", "confirmation_required", "declined"]},
+        "result": {"type": ["object", "null"]},
+        "preview": {"type": ["object", "null"]},
+        "confirmation_token": {"type": ["string", "null"]},
+    },
+    "required": ["status"],
+}
+
+
+class GuardedOutcome(BaseModel):
+    """What a guarded tool answers: its result once confirmed, or a preview awaiting confirmation."""
+
+    status: Literal["done", "confirmation_required", "declined"]
+    result: dict[str, Any] | None = Field(default=None, description="The tool's result, when done")
+    preview: dict[str, Any] | None = Field(default=None, description="What would happen")
+    confirmation_token: str | None = None
+    expires_at: int | None = Field(default=None, description="Unix time")
+    message: str | None = None
+
+
+def _text_result(structured: dict[str, Any]) -> CallToolResult:
+    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"), default=str)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def error_result(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+def _preview_out(preview: Preview | None) -> dict[str, Any] | None:
+    if preview is None:
+        return None
+    return PreviewOut(
+        action=preview.action, target=preview.target, details=preview.details, warnings=preview.warnings
+    ).model_dump(mode="json")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+class _LenientArguments(ArgModelBase):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
+    """The tool's input model from the raw arguments (absent ones left out, so defaults and `required` apply)."""
+    token = raw.get(TOKEN_PARAM, _MISSING)
+    if token is not _MISSING and token is not None and not (isinstance(token, str) and 0 < len(token) <= 2000):
+        raise ToolInputError(f"{TOKEN_PARAM}: must be the token text from this tool's preview. Fix it and call again.")
+    given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
+    return spec.input_model.model_validate(given)
+
+
+async def guard_decision(
+    state: AppState, spec: ToolSpec, args: BaseModel, token: str | None, ctx: Context[Any, Any] | None
+) -> Decision | Elicit[Confirm]:
+    """Decide how this call is confirmed; runs before the body (as a resolver), reads the API for the preview."""
+    guard = state.guard
+    if guard.policy is ConfirmPolicy.OFF:
+        return Decision(approved=True, via="policy-off")
+    assert spec.preview is not None
+    try:
+        preview = await spec.preview(Invocation(state, spec, ctx), args)
+    except Exception as exc:
+        return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
+    if preview is None:
+        return Decision(approved=True, via="not-needed")
+    caps = ctx.client_capabilities if ctx is not None else None
+    can_elicit = caps is not None and caps.elicitation is not None
+    if can_elicit and guard.policy in (ConfirmPolicy.AUTO, ConfirmPolicy.ELICIT):
+        return Elicit(elicitation_message(spec.name, preview), Confirm)
+    arguments = json.loads(canonical(args.model_dump(mode="json")))
+    return guard.without_elicitation(spec.name, arguments, preview, token)
+
+
+_TARGET_FIELDS = ("id", "invoice", "transaction", "attachment", "survivor", "counterparty", "client", "invoices", "ids")
+
+
+def _target_of(args: BaseModel) -> str | None:
+    """What the call acts on, for the audit line: the first reference-like argument present."""
+    for name in _TARGET_FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    return None
+
+
+async def run_call(
+    state: AppState,
+    spec: ToolSpec,
+    args: BaseModel,
+    ctx: Context[Any, Any] | None,
+    approval: ElicitationResult[Any] | Decision | None,
+) -> CallToolResult:
+    """Guard verdict → body → error boundary → audit. Returns the MCP result, never raises for expected failures."""
+    audit = state.audit
+    writes = spec.risk is not Risk.READ
+    audit_args = args.model_dump(mode="json")
+    target = _target_of(args)
+    ops = list(spec.operations)
+    guarded = needs_guard(spec)
+
+    def record(outcome: str, detail: str | None = None) -> None:
+        if writes or guarded:
+            audit.record(
+                tool=spec.name, outcome=outcome, operations=ops, target=target, arguments=audit_args, detail=detail
+            )
+
+    decision: Decision | None = None
+    if guarded:
+        if isinstance(approval, AcceptedElicitation):
+            data = approval.data
+            if isinstance(data, Decision):
+                decision = data
+            elif isinstance(data, Confirm):
+                decision = Decision(approved=data.confirm, via="elicitation")
+                if not data.confirm:
+                    record("declined", "the user answered no")
+                    return _text_result(_outcome("declined", message="Declined by the user; nothing was done."))
+                record("confirmed", "elicitation")
+        elif isinstance(approval, Decision):
+            decision = approval
+        else:  # declined or cancelled elicitation
+            action = getattr(approval, "action", "cancel")
+            record("declined", f"elicitation {action}")
+            return _text_result(_outcome("declined", message=f"The user chose {action}; nothing was done."))
+        assert decision is not None
+        if not decision.approved:
+            if decision.refusal:
+                record("refused", decision.refusal)
+                return error_result(decision.refusal)
+            record("previewed")
+            return _text_result(
+                _outcome(
+                    "confirmation_required",
+                    preview=_preview_out(decision.preview),
+                    confirmation_token=decision.token,
+                    expires_at=decision.expires_at,
+                    message="Nothing was changed yet. Show this preview to the user; only if they approve, call "
+                    f"{spec.name} again with the same arguments and confirmation_token.",
+                )
+            )
+        if decision.via == "token":
+            assert decision.nonce is not None
+            if not state.guard.consume(decision.nonce):
+                record("refused", "token replayed")
+                return error_result("Not carried out: the confirmation token was already used; preview again.")
+            record("confirmed", "token")
+    try:
+        result = await spec.handler(Invocation(state, spec, ctx), args)
+    except Exception as exc:
+        text = describe_failure(exc, spec.name)
+        record("failed", text)
+        return error_result(text)
+    record("executed")
+    structured = result.model_dump(mode="json")
+    if guarded:
+        structured = _outcome("done", result=structured)
+    return _text_result(structured)
+
+
+def _outcome(status: str, **fields: Any) -> dict[str, Any]:
+    return GuardedOutcome(status=status, **fields).model_dump(mode="json")
+
+
+def _parameters(spec: ToolSpec) -> list[inspect.Parameter]:
+    params = []
+    for name, info in spec.input_model.model_fields.items():
+        kw = {k: getattr(info, k) for k in ("description", "examples") if getattr(info, k) is not None}
+        # The model's own constraints and markers, re-attached so the published schema matches the model.
+        annotation = cast(Any, Annotated)[(info.annotation, *info.metadata, Field(**kw))]
+        default = inspect.Parameter.empty if info.is_required() else info.get_default(call_default_factory=True)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default))
+    return params
+
+
+def build_tool(spec: ToolSpec) -> Tool:
+    """The MCP tool for `spec`; its body reaches the shared state through the lifespan context."""
+    params = _parameters(spec)
+    guarded = needs_guard(spec)
+    annotations: dict[str, Any] = {p.name: p.annotation for p in params}
+    if guarded:
+        token_annotation = Annotated[str | None, Field(description=_TOKEN_HELP, max_length=2000)]
+        params.append(
+            inspect.Parameter(TOKEN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=token_annotation, default=None)
+        )
+        annotations[TOKEN_PARAM] = token_annotation
+
+        async def resolve_guard(ctx: Context[Any, Any], **kwargs: Any) -> Decision | Elicit[Confirm]:
+            state: AppState = ctx.request_context.lifespan_context
+            try:
+                args = validate_input(spec, kwargs)
+            except (ValidationError, ToolInputError) as exc:
+                return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
+            token = kwargs.get(TOKEN_PARAM)
+            return await guard_decision(state, spec, args, token if isinstance(token, str) else None, ctx)
+
+        resolver_params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)] + [
+            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params
+        ]
+        resolve_guard.__signature__ = inspect.Signature(resolver_params)  # type: ignore[attr-defined]
+        resolve_guard.__annotations__ = {"ctx": Context, **{p.name: Any for p in params}}
+        approval_annotation = Annotated[ElicitationResult[Confirm], Resolve(resolve_guard)]
+        params.append(inspect.Parameter("approval", inspect.Parameter.KEYWORD_ONLY, annotation=approval_annotation))
+        annotations["approval"] = approval_annotation
+    params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context))
+    annotations["ctx"] = Context
+    output = GuardedOutcome if guarded else spec.output_model
+
+    async def call(ctx: Context[Any, Any], approval: Any = None, **kwargs: Any) -> CallToolResult:
+        state: AppState = ctx.request_context.lifespan_context
+        try:
+            args = validate_input(spec, kwargs)
+        except (ValidationError, ToolInputError) as exc:
+            return error_result(describe_failure(exc, spec.name))
+        return await run_call(state, spec, args, ctx, approval)
+
+    call.__signature__ = inspect.Signature(params, return_annotation=output)  # type: ignore[attr-defined]
+    call.__annotations__ = {**annotations, "return": output}
+    call.__name__ = spec.name
+    tool = Tool.from_function(
+        call,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        annotations=spec.annotations,
+        meta=spec.meta,
+        structured_output=True,
+    )
+    published = tool.fn_metadata.arg_model
+    # The SDK validates with this model before our body runs; it only rejects unknown names, so that every other
+    # mistake is reported by our own validation in words a model can act on (field, problem, what to do).
+    tool.fn_metadata.arg_model = create_model(
+        f"{spec.name}_arguments",
+        __base__=_LenientArguments,
+        **cast(dict[str, Any], dict.fromkeys(published.model_fields, (Any, _MISSING))),
+    )
+    tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
+    if guarded:
+        # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
+        tool.fn_metadata.output_schema = GUARDED_OUTPUT_SCHEMA
+    elif tool.fn_metadata.output_schema is not None:
+        tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
+    return tool

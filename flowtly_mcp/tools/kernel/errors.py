@@ -1,0 +1,95 @@
+"""The one error boundary: every failure becomes an `isError` result a model can act on.
+
+Messages are built from trusted parts only (our own words, the API's validation messages and status), and say what
+to do next. Unexpected exceptions are logged with their traceback and summarised without their text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from pydantic import ValidationError
+
+from flowtly_mcp.api import errors as api_errors
+
+logger = logging.getLogger("flowtly_mcp.tools")
+
+
+class ToolInputError(ValueError):
+    """The caller's arguments cannot work; the message names the field and what to do."""
+
+
+class ToolRefused(Exception):
+    """The call was understood but deliberately not carried out (a guard, a preflight, read-only mode)."""
+
+
+_ITEM_PATH = re.compile(r"^(?:/api)?/([a-z-]+)/([^/?]+)")
+_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+def _what(path: str) -> str:
+    """A readable name for what a 404 path pointed at: "invoice 12", or the path itself when unknown."""
+    match = _ITEM_PATH.match(path)
+    if not match:
+        return path
+    family, record_id = match.groups()
+    if family == "e-invoicing":
+        return f"e-invoice for {path.split('/invoices/')[-1].split('/')[0]}" if "/invoices/" in path else path
+    return f"{_singular(family)} {record_id}"
+
+
+def _singular(family: str) -> str:
+    """A record's name from its path family: "invoice-rows" -> "invoice row", "counterparties" -> "counterparty"."""
+    name = family[:-3] + "y" if family.endswith("ies") else family.removesuffix("s")
+    return name if name.startswith("e-") else name.replace("-", " ")
+
+
+def format_validation_error(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors(include_url=False)[:8]:
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        parts.append(f"{where}: {item['msg']}")
+    more = len(error.errors()) - 8
+    suffix = f" (and {more} more)" if more > 0 else ""
+    return "Invalid arguments — " + "; ".join(parts) + suffix + ". Fix these fields and call again."
+
+
+def describe_failure(exc: BaseException, tool: str) -> str:
+    """The text of the isError result for `exc`."""
+    if isinstance(exc, ToolInputError | ToolRefused):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return format_validation_error(exc)
+    if isinstance(exc, api_errors.InvalidCursor):
+        return f"The cursor is not valid for this listing ({exc}). Call again without a cursor to start over."
+    if isinstance(exc, api_errors.ConfigurationError):
+        return f"The server is not configured to reach Flowtly: {exc}"
+    if isinstance(exc, api_errors.UnprocessableEntity):
+        fields = "; ".join(v.describe() for v in exc.violations) or exc.message
+        return f"Flowtly rejected the data — {fields}. Fix these fields and call again; nothing was changed."
+    if isinstance(exc, api_errors.NotFound):
+        return f"Not found: {_what(exc.path)}. Check the id (list tools show valid ids)."
+    if isinstance(exc, api_errors.RateLimited):
+        wait = f"retry after {exc.retry_after:.0f} s" if exc.retry_after is not None else "retry in a minute"
+        return f"Flowtly is rate limiting requests; {wait}."
+    if isinstance(exc, api_errors.AuthenticationError):
+        return f"Flowtly refused the credentials (HTTP 401): {exc.message}"
+    if isinstance(exc, api_errors.PermissionDenied):
+        return f"This Flowtly account may not do that (HTTP 403: {exc.message})."
+    if isinstance(exc, api_errors.Conflict):
+        return f"Flowtly refused because of the record's current state: {exc.message}"
+    if isinstance(exc, api_errors.BadRequest):
+        return f"Flowtly could not accept the request: {exc.message}. Fix the input and call again."
+    write = isinstance(exc, api_errors.ApiError) and exc.method in _WRITE_METHODS
+    unsure = " The change may or may not have been applied: read the record back before trying again." if write else ""
+    if isinstance(exc, api_errors.ServerError):
+        return f"Flowtly failed with HTTP {exc.status}.{unsure or ' Try again later.'}"
+    if isinstance(exc, api_errors.ApiTimeout):
+        return f"Flowtly did not answer in time.{unsure or ' Try again later.'}"
+    if isinstance(exc, api_errors.ApiConnectionError):
+        return f"Could not reach Flowtly ({exc.message}).{unsure or ' Check the network and FLOWTLY_BASE_URL.'}"
+    if isinstance(exc, api_errors.ApiError):
+        return f"Flowtly answered in an unexpected way: {exc.message}.{unsure}"
+    logger.exception("unexpected error in tool %s", tool, exc_info=exc)
+    return f"Internal error in {tool}; it was logged on the server. Nothing suggests the input was wrong."

@@ -1,0 +1,123 @@
+"""The tool registry: every tool is declared once, as a `ToolSpec`, and everything else is derived from it.
+
+Annotations, the `_meta` operations list, toolset membership, read-only filtering and the confirmation guards all read
+the spec; nothing keeps a hand-written list of tool names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from mcp.types import ToolAnnotations
+from pydantic import BaseModel
+
+from flowtly_mcp.tools.kernel.guards import Previewer
+from flowtly_mcp.toolsets import CORE, TOOLSET_NAMES
+
+if TYPE_CHECKING:
+    from flowtly_mcp.tools.kernel.runtime import Invocation
+
+OPERATIONS_META_KEY = "flowtly-mcp/operations"
+DESCRIPTION_MAX_CHARS = 400
+
+
+class Risk(StrEnum):
+    """What calling a tool can do to the account; guards attach by class."""
+
+    READ = "read"
+    WRITE = "write"
+    DESTRUCTIVE = "destructive"  # delete, detach, merge: data is lost
+    IRREVERSIBLE = "irreversible"  # KSeF send and correction, sending to a client: cannot be taken back
+
+    @property
+    def guarded(self) -> bool:
+        return self in (Risk.DESTRUCTIVE, Risk.IRREVERSIBLE)
+
+
+Handler = Callable[["Invocation", Any], Awaitable[BaseModel]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool, declared once."""
+
+    name: str
+    title: str
+    description: str
+    toolset: str
+    risk: Risk
+    operations: tuple[str, ...]
+    input_model: type[BaseModel]
+    output_model: type[BaseModel]
+    handler: Handler
+    preview: Previewer | None = None
+    idempotent: bool | None = None
+    open_world: bool = True
+    extra_meta: dict[str, Any] = field(default_factory=dict)
+    # Listed in the default surface ("core"), besides its own toolset.
+    core: bool = False
+    # A write that needs confirmation only in some cases (its preview returns None otherwise).
+    escalates: bool = False
+    # Merge-patch updates: an explicit null clears a field, so the schema must say null is allowed.
+    nullable_inputs: bool = False
+
+    @property
+    def annotations(self) -> ToolAnnotations:
+        read_only = self.risk is Risk.READ
+        idempotent = read_only if self.idempotent is None else self.idempotent
+        return ToolAnnotations(
+            read_only_hint=read_only,
+            destructive_hint=self.risk.guarded,
+            idempotent_hint=idempotent,
+            open_world_hint=self.open_world,
+        )
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        # Only what clients cannot derive: the risk is in the annotations, the toolset in search_tools.
+        return {OPERATIONS_META_KEY: list(self.operations), **self.extra_meta}
+
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+class Registry:
+    """All tools of the server, in a deterministic order (clients cache the tool list)."""
+
+    def __init__(self, specs: Iterable[ToolSpec]) -> None:
+        self._specs: dict[str, ToolSpec] = {}
+        for spec in specs:
+            self.add(spec)
+
+    def add(self, spec: ToolSpec) -> None:
+        if spec.name in self._specs:
+            raise ValueError(f"tool {spec.name!r} is declared twice")
+        if not _SNAKE.match(spec.name):
+            raise ValueError(f"tool name {spec.name!r} is not snake_case")
+        if spec.toolset not in TOOLSET_NAMES or spec.toolset == CORE:
+            raise ValueError(f"tool {spec.name!r} names an unknown toolset {spec.toolset!r}")
+        self._specs[spec.name] = spec
+
+    def __iter__(self) -> Any:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def get(self, name: str) -> ToolSpec | None:
+        return self._specs.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._specs)
+
+    def selected(self, toolsets: frozenset[str], *, read_only: bool) -> list[ToolSpec]:
+        return [
+            spec
+            for spec in self._specs.values()
+            if (spec.toolset in toolsets or (spec.core and CORE in toolsets))
+            and (not read_only or spec.risk is Risk.READ)
+        ]

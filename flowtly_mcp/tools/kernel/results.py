@@ -1,0 +1,50 @@
+"""Output models shared by many tools; small on purpose, since every schema costs context tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ListResult(BaseModel):
+    items: list[dict[str, Any]]
+    total: int | None = Field(description="All matches, when known")
+    next_cursor: str | None = Field(description="Pass back as cursor; null when complete")
+
+
+class ItemResult(BaseModel):
+    item: dict[str, Any]
+
+
+class DeleteResult(BaseModel):
+    deleted: str = Field(description="IRI of the removed resource")
+
+
+class ActionResult(BaseModel):
+    """Answer of an action endpoint (send, merge, apply, queue): what the API said, compacted."""
+
+    ok: bool
+    result: dict[str, Any] | list[Any] | None = None
+    message: str | None = None
+
+
+class FileResult(BaseModel):
+    """A downloaded file: saved to disk, never poured into the context."""
+
+    path: str | None = Field(description="Where the file was saved")
+    resource_uri: str | None = Field(default=None, description="MCP resource serving the same file")
+    content_type: str
+    size: int
+    sha256: str
+    text: str | None = Field(default=None, description="Inline content, only when asked for and small")
+
+
+class BatchResult(BaseModel):
+    """Outcome of a bulk action, one entry per record; `failed` > 0 means some were not done (see results)."""
+
+    total: int
+    succeeded: int
+    failed: int
+    results: list[dict[str, Any]]
+    message: str | None = None

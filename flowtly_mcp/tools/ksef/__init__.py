@@ -1,0 +1,1 @@
+"""KSeF e-invoicing: raw e-invoice operations, downloads, the sending workflow and its status."""

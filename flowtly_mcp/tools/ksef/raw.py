@@ -1,0 +1,323 @@
+"""KSeF e-invoicing tools: sessions, raw sends (one or many), corrections, inbound queueing and sync.
+
+Sending is irreversible: every send previews the invoices with their preflight state and refuses drafts,
+invoices KSeF already has, and future issue dates before anything is sent (also when confirmation is off).
+The workflow tool `send_invoice_to_ksef` adds polling on top; these are the plain operations.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from flowtly_mcp.api import wire
+from flowtly_mcp.models.common import InputModel, InvoiceRef, Money
+from flowtly_mcp.models.invoices import VatRate
+from flowtly_mcp.tools.families import BY_PATH
+from flowtly_mcp.tools.invoices.facts import GET_CLIENT, GET_INVOICE, ClientNames, invoice_facts, invoice_iri
+from flowtly_mcp.tools.kernel.batches import batch_result
+from flowtly_mcp.tools.kernel.bodies import body_of
+from flowtly_mcp.tools.kernel.endpoints import endpoint
+from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
+from flowtly_mcp.tools.kernel.guards import Preview, state_digest
+from flowtly_mcp.tools.kernel.loading import gather
+from flowtly_mcp.tools.kernel.params import NoInput
+from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
+from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResult
+from flowtly_mcp.tools.kernel.runtime import Invocation
+from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, members, plain, shape, total_of
+from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
+
+OPEN_SESSION = endpoint("POST", "/e-invoicing/ksef/session")
+SEND_ONE = endpoint("POST", "/e-invoicing/invoices/{id}/send")
+SEND_MANY = endpoint("POST", "/e-invoices/send")
+CORRECTION = endpoint("POST", "/e-invoicing/invoices/{id}/correction")
+INBOUND_QUEUE = endpoint("POST", "/e-invoicing/invoices/inbound/queue")
+INBOUND_SYNC = endpoint("POST", "/e-invoicing/invoices/inbound/sync")
+
+MAX_BULK = 50
+# KSeF answers metadata queries for at most three months at a time.
+MAX_SYNC_MONTHS = 3
+INBOUND_FIELDS = (
+    "einvoicingNumber",
+    "invoiceNumber",
+    "sellerName",
+    "sellerTin",
+    "issueDate",
+    "amount",
+    "currency",
+    "status",
+)
+_INVOICES = BY_PATH["invoices"]
+_IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be changed by a correction invoice."
+
+
+class SendInput(InputModel):
+    invoice: InvoiceRef = Field(description="Invoice id, IRI or URL")
+
+
+class SendManyInput(InputModel):
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs or URLs")
+
+
+class CorrectionRow(InputModel):
+    productName: str = Field(min_length=1, max_length=512)
+    quantity: Money = Field(description="Change of quantity; negative reduces")
+    unit: str = Field(min_length=1, max_length=20)
+    netPrice: Money = Field(ge=0, description="Net unit price")
+    vatRate: VatRate
+    netDiscountAmount: Money | None = Field(default=None)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> CorrectionRow:
+        if self.quantity == 0:
+            raise ValueError("quantity: a correction row must change the quantity (not 0)")
+        return self
+
+
+class CorrectionInput(InputModel):
+    invoice: InvoiceRef = Field(description="The original invoice (must have a KSeF number)")
+    correctionReason: str = Field(min_length=3, max_length=500, description="Why it is corrected (PrzyczynaKorekty)")
+    rows: list[CorrectionRow] | None = Field(
+        default=None, max_length=200, description="Correction rows; omit to correct the invoice to zero"
+    )
+
+
+class SyncInput(InputModel):
+    date_from: dt.date = Field(description="Issued on or after")
+    date_to: dt.date = Field(description="Issued on or before; at most 3 months after date_from")
+
+    @model_validator(mode="after")
+    def _range(self) -> SyncInput:
+        if self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        if self.date_to > _add_months(self.date_from, MAX_SYNC_MONTHS):
+            raise ValueError(f"the range is longer than {MAX_SYNC_MONTHS} months (KSeF's limit); split it")
+        return self
+
+
+class InboundResult(BaseModel):
+    items: list[dict[str, Any]]
+    total: int | None
+    message: str | None = None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+async def _verdicts(inv: Invocation, invoice_ids: list[str]) -> list[Verdict]:
+    clients = ClientNames(inv)
+    facts = await gather([partial(invoice_facts, inv, i, clients) for i in invoice_ids])
+    today = dt.date.today()
+    return [ksef_verdict(f, today) for f in facts]
+
+
+def _refuse_unsendable(verdicts: list[Verdict]) -> None:
+    refusals = [r for v in verdicts for r in v.refusals]
+    if refusals:
+        raise ToolRefused("Nothing was sent to KSeF: " + "; ".join(refusals) + ".")
+
+
+async def _open_session(inv: Invocation, _: Any) -> ItemResult:
+    return ItemResult(item=plain(compact_record(await inv.api.post_action(OPEN_SESSION.path()) or {})))
+
+
+async def _preview_send(inv: Invocation, args: Any) -> Preview:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    verdicts = await _verdicts(inv, [invoice_id])
+    _refuse_unsendable(verdicts)
+    verdict = verdicts[0]
+    return Preview(
+        action="Send invoice to KSeF",
+        target=invoice_iri(invoice_id),
+        details=plain(verdict.line()),
+        warnings=[_IRREVERSIBLE, *verdict.warnings],
+        fingerprint=state_digest(verdict.facts.state(with_ksef=True)),
+    )
+
+
+async def _send(inv: Invocation, args: Any) -> ActionResult:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    _refuse_unsendable(await _verdicts(inv, [invoice_id]))
+    answer = await inv.api.post_action(SEND_ONE.path(id=invoice_id))
+    state = compact_answer(answer)
+    status = state.get("status") if isinstance(state, dict) else None
+    return ActionResult(
+        ok=True,
+        result=state,
+        message=f"KSeF took the invoice for processing (status {status}); get_invoice shows ksefStatus and "
+        "ksefNumber once KSeF decides.",
+    )
+
+
+async def _preview_send_many(inv: Invocation, args: Any) -> Preview:
+    invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
+    verdicts = await _verdicts(inv, invoice_ids)
+    _refuse_unsendable(verdicts)
+    return Preview(
+        action=f"Send {len(verdicts)} invoices to KSeF",
+        target=", ".join(invoice_iri(i) for i in invoice_ids),
+        details=plain({"count": len(verdicts), "invoices": [v.line() for v in verdicts]}),
+        warnings=[_IRREVERSIBLE, *(w for v in verdicts for w in v.warnings)],
+        fingerprint=state_digest([v.facts.state(with_ksef=True) for v in verdicts]),
+    )
+
+
+async def _send_many(inv: Invocation, args: Any) -> BatchResult:
+    invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
+    _refuse_unsendable(await _verdicts(inv, invoice_ids))
+    answer = await inv.api.post_action(SEND_MANY.path(), {"invoices": [invoice_iri(i) for i in invoice_ids]})
+    return batch_result(answer, invoice_ids, done_flag="accepted", verb="accepted by KSeF")
+
+
+def _correction_body(args: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"correctionReason": args.correctionReason}
+    if args.rows is not None:
+        try:
+            body["invoiceRows"] = [wire.prepare_body(body_of(row), "invoice-rows") for row in args.rows]
+        except ValueError as exc:
+            raise ToolInputError(f"rows: {exc}") from None
+    return body
+
+
+async def _correction_target(inv: Invocation, args: Any) -> Any:
+    invoice_id = ref_id(args.invoice, "invoices", "invoice")
+    facts = await invoice_facts(inv, invoice_id, ClientNames(inv))
+    if refusal := correction_refusal(facts):
+        raise ToolRefused(f"No correction was sent: {refusal}.")
+    return facts
+
+
+async def _preview_correction(inv: Invocation, args: Any) -> Preview:
+    facts = await _correction_target(inv, args)
+    rows = (
+        f"{len(args.rows)} correction rows" if args.rows else "none given: every row is reversed (correction to zero)"
+    )
+    return Preview(
+        action="Issue a correction invoice (KOR) and send it to KSeF",
+        target=invoice_iri(facts.id),
+        details=plain({**facts.summary(), "reason": args.correctionReason, "rows": rows}),
+        warnings=["The correction is created and sent to KSeF at once; it cannot be withdrawn."],
+        fingerprint=state_digest(facts.state(with_ksef=True), _correction_body(args)),
+    )
+
+
+async def _correct(inv: Invocation, args: Any) -> ItemResult:
+    facts = await _correction_target(inv, args)
+    answer = await inv.api.post_action(CORRECTION.path(id=facts.id), _correction_body(args))
+    record = answer if isinstance(answer, dict) else {}
+    return ItemResult(
+        item=plain(
+            shape(record, view="compact", fields=None, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
+        )
+    )
+
+
+async def _queue(inv: Invocation, _: Any) -> ActionResult:
+    answer = await inv.api.post_action(INBOUND_QUEUE.path())
+    return ActionResult(
+        ok=True,
+        result=compact_answer(answer),
+        message="Queued: Flowtly fetches inbound invoices from KSeF in the background; sync them afterwards.",
+    )
+
+
+async def _sync(inv: Invocation, args: Any) -> InboundResult:
+    body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
+    answer = await inv.api.post_action(INBOUND_SYNC.path(), body)
+    items = [plain(compact_record(m, keep=["id", *INBOUND_FIELDS])) for m in members(answer)]
+    total = total_of(answer)
+    message = None
+    if total is not None and total > len(items):
+        message = f"{len(items)} of {total} shown; narrow the date range to see the rest."
+    return InboundResult(items=items, total=total if total is not None else len(items), message=message)
+
+
+_READS = (GET_INVOICE.operation, GET_CLIENT.operation)
+
+
+def specs() -> Iterator[ToolSpec]:
+    yield ToolSpec(
+        name="open_ksef_session",
+        title="Open KSeF session",
+        description="Open an interactive KSeF session (valid about 12 h); sending opens one by itself when needed.",
+        toolset="ksef",
+        risk=Risk.WRITE,
+        operations=(OPEN_SESSION.operation,),
+        input_model=NoInput,
+        output_model=ItemResult,
+        handler=_open_session,
+        idempotent=False,
+    )
+    yield ToolSpec(
+        name="send_einvoice",
+        title="Send invoice to KSeF (raw)",
+        description="Send one issued invoice to KSeF without polling (irreversible); prefer send_invoice_to_ksef.",
+        toolset="ksef",
+        risk=Risk.IRREVERSIBLE,
+        operations=(SEND_ONE.operation, *_READS),
+        input_model=SendInput,
+        output_model=ActionResult,
+        handler=_send,
+        preview=_preview_send,
+        idempotent=False,
+    )
+    yield ToolSpec(
+        name="send_invoices_to_ksef_bulk",
+        title="Send invoices to KSeF (bulk)",
+        description="Send several issued invoices to KSeF at once (irreversible); previews each with its preflight.",
+        toolset="ksef",
+        risk=Risk.IRREVERSIBLE,
+        operations=(SEND_MANY.operation, *_READS),
+        input_model=SendManyInput,
+        output_model=BatchResult,
+        handler=_send_many,
+        preview=_preview_send_many,
+        idempotent=False,
+    )
+    yield ToolSpec(
+        name="send_einvoice_correction",
+        title="Send KSeF correction",
+        description="Issue a correction invoice (KOR) for an invoice KSeF registered and send it (irreversible).",
+        toolset="ksef",
+        risk=Risk.IRREVERSIBLE,
+        operations=(CORRECTION.operation, *_READS),
+        input_model=CorrectionInput,
+        output_model=ItemResult,
+        handler=_correct,
+        preview=_preview_correction,
+        idempotent=False,
+    )
+    yield ToolSpec(
+        name="queue_inbound_einvoices",
+        title="Queue inbound KSeF download",
+        description="Ask Flowtly to fetch new purchase invoices from KSeF in the background.",
+        toolset="ksef",
+        risk=Risk.WRITE,
+        operations=(INBOUND_QUEUE.operation,),
+        input_model=NoInput,
+        output_model=ActionResult,
+        handler=_queue,
+        idempotent=True,
+    )
+    yield ToolSpec(
+        name="sync_inbound_einvoices",
+        title="Sync inbound KSeF invoices",
+        description="Synchronise purchase invoices received through KSeF issued in a date range (max 3 months).",
+        toolset="ksef",
+        risk=Risk.WRITE,
+        operations=(INBOUND_SYNC.operation,),
+        input_model=SyncInput,
+        output_model=InboundResult,
+        handler=_sync,
+        idempotent=True,
+    )

@@ -1,0 +1,1 @@
+"""Payments applied to invoices and stored payment methods."""

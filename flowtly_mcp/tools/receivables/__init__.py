@@ -1,0 +1,1 @@
+"""Receivables: who owes what, aging, statements."""

@@ -1,0 +1,1 @@
+"""Reconciliation: matching bank payments to invoices, one payment or a batch."""

@@ -1,0 +1,1 @@
+"""Bank transactions: suggestions, imports, exports and attachments."""
