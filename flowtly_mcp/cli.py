@@ -113,8 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Exception as exc:
         from flowtly_mcp.api import errors
+        from flowtly_mcp.sandbox import DatabaseUnusable
 
-        if isinstance(exc, errors.ConfigurationError):
+        if isinstance(exc, errors.ConfigurationError | DatabaseUnusable):
             print(f"flowtly-mcp: {exc}", file=sys.stderr)
             return 2
         raise
@@ -166,8 +167,8 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 
     db = args.db or default_db_path()
     if args.reset:
-        reset_database(db)
-        print(f"sandbox database reset: {db}", file=sys.stderr)
+        deleted = reset_database(db)
+        print(f"sandbox database {'reset' if deleted else 'not found, nothing to reset'}: {db}", file=sys.stderr)
         return 0
     print(f"sandbox on http://{args.host}:{args.port} (token {args.token}, db {db})", file=sys.stderr)
     serve_sandbox(port=args.port, host=args.host, token=args.token, db_path=db)

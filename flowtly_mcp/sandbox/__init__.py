@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from flowtly_mcp.sandbox.app import Sandbox, create_app
 from flowtly_mcp.sandbox.config import SandboxConfig
+from flowtly_mcp.sandbox.database import DatabaseBusy, DatabaseUnusable
 from flowtly_mcp.sandbox.server import default_db_path, reset_database, serve_sandbox
 
-__all__ = ["Sandbox", "SandboxConfig", "create_app", "default_db_path", "reset_database", "serve_sandbox"]
+__all__ = [
+    "DatabaseBusy",
+    "DatabaseUnusable",
+    "Sandbox",
+    "SandboxConfig",
+    "create_app",
+    "default_db_path",
+    "reset_database",
+    "serve_sandbox",
+]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from flowtly_mcp.sandbox.config import SandboxConfig
+from flowtly_mcp.sandbox.database import delete_sandbox_database
 
 DEFAULT_TOKEN = "sandbox-token"
 _FILE_NAME = "sandbox.sqlite3"
@@ -24,11 +25,13 @@ def default_db_path() -> Path:
     return base / "flowtly-mcp" / _FILE_NAME
 
 
-def reset_database(path: Path | None = None) -> None:
-    """Delete the sandbox's database file (and SQLite's side files): the next start seeds afresh."""
-    target = path or default_db_path()
-    for candidate in (target, target.with_name(target.name + "-journal"), target.with_name(target.name + "-wal")):
-        candidate.unlink(missing_ok=True)
+def reset_database(path: Path | None = None) -> bool:
+    """Delete the sandbox's database (and SQLite's side files) so the next start seeds afresh.
+
+    Refuses (DatabaseUnusable) a file that is not a sandbox database, or one a running sandbox holds.
+    False when there was no database to delete.
+    """
+    return delete_sandbox_database(path or default_db_path())
 
 
 def serve_sandbox(
