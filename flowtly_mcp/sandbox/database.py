@@ -15,6 +15,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from flowtly_mcp.sandbox.startup import SandboxUnavailable
+
 # PRAGMA application_id of every sandbox database ("Flwy"): `--reset` deletes only files that carry it.
 APPLICATION_ID = 0x466C7779
 SANDBOX_TABLES = frozenset({"records", "counters", "meta"})
@@ -23,7 +25,7 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 LOCK_WAIT_SECONDS = 1.0
 
 
-class DatabaseUnusable(Exception):
+class DatabaseUnusable(SandboxUnavailable):
     """The sandbox cannot use this database file; the message says why and what to do."""
 
 
