@@ -70,6 +70,17 @@ def test_a_second_process_on_the_same_database_is_refused_and_named(tmp_path: Pa
         assert f"in use by pid {first.pid}" in second.stderr
         assert "sandbox --port 0" in second.stderr  # the holder's command line
         assert "Traceback" not in second.stderr
+        embedded = subprocess.run(  # the MCP server with an embedded sandbox on the same file
+            _cli("--sandbox", "--sandbox-db", str(db)),
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=LIMIT_SECONDS,
+            check=False,
+        )
+        assert embedded.returncode == 2
+        assert f"in use by pid {first.pid}" in embedded.stderr
         with pytest.raises(DatabaseBusy, match=f"pid {first.pid}"):
             Sandbox(SandboxConfig(db_path=db))
         with pytest.raises(DatabaseBusy):
