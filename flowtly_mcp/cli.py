@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--token", default=SANDBOX_TOKEN)
     sandbox.add_argument("--db", type=Path, help="database file (default: in the user data dir)")
     sandbox.add_argument("--reset", action="store_true", help="delete the database and reseed, then exit")
+    sandbox.add_argument(
+        "--profile",
+        choices=("documented", "extended"),
+        help="served shape: only the published fields, or the extras too (default: FLOWTLY_SANDBOX_PROFILE)",
+    )
 
     commands.add_parser("tools", help="list the tools the server would expose")
     call = commands.add_parser("call", help="call one tool through an in-memory MCP client and print the result")
@@ -113,8 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Exception as exc:
         from flowtly_mcp.api import errors
+        from flowtly_mcp.sandbox import SandboxUnavailable
 
-        if isinstance(exc, errors.ConfigurationError):
+        if isinstance(exc, errors.ConfigurationError | SandboxUnavailable):
             print(f"flowtly-mcp: {exc}", file=sys.stderr)
             return 2
         raise
@@ -166,11 +172,11 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 
     db = args.db or default_db_path()
     if args.reset:
-        reset_database(db)
-        print(f"sandbox database reset: {db}", file=sys.stderr)
+        deleted = reset_database(db)
+        print(f"sandbox database {'reset' if deleted else 'not found, nothing to reset'}: {db}", file=sys.stderr)
         return 0
     print(f"sandbox on http://{args.host}:{args.port} (token {args.token}, db {db})", file=sys.stderr)
-    serve_sandbox(port=args.port, host=args.host, token=args.token, db_path=db)
+    serve_sandbox(port=args.port, host=args.host, token=args.token, db_path=db, profile=args.profile)
     return 0
 
 

@@ -7,6 +7,7 @@ sending a mistake, is checked here first; each failed check says how to fix it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -69,21 +70,99 @@ def preflight(
     today: date,
     *,
     parent_json: Mapping[str, Any] | None = None,
+    client_json: Mapping[str, Any] | None = None,
 ) -> list[Check]:
     """Every check, passed or failed, in a fixed order. Send only when all pass.
 
     ``parent_json`` is the corrected invoice, for a correction whose ``parent`` came as an IRI only.
+    ``client_json`` is the buyer's client record (or the invoice embeds it): with it, the buyer's address is
+    checked too (KSeF rejects an invoice whose buyer has no address); without it, that check is left out.
     """
+    client = client_json if client_json is not None else embedded(invoice_json.get("client"))
+    country = buyer_country(invoice_json, client)
+    address = [] if client is None else [_check_buyer_address(client)]
     return [
         _check_not_draft(invoice_json),
         _check_not_sent(invoice_json),
         _check_seller(seller_nip),
         _check_buyer(invoice_json),
+        *address,
         _check_currency(invoice_json),
         _check_issue_date(invoice_json, today),
         *_check_rows_and_totals(invoice_json),
+        _check_fa3_rates(invoice_json, country),
         _check_correction(invoice_json, parent_json),
     ]
+
+
+# --- FA(3) vocabulary: how Flowtly's values are written in the e-invoice KSeF verifies ---------------------------
+
+# FA(3) TKodyKrajowUE: the member states (Greece as EL) and Northern Ireland (XI).
+FA3_EU_COUNTRIES = frozenset(
+    ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU")
+    + ("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI")
+)
+FA3_RATE_CODES = frozenset(("23", "22", "8", "7", "5", "4", "3", "0 KR", "0 WDT", "0 EX", "zw", "oo", "np I", "np II"))
+_NR_VAT_UE = re.compile(r"^[0-9A-Z+*]{1,12}$")
+# FA(3) codes as people type them ("0wdt", "NP II"), keyed without spaces, lower-case.
+_FA3_SPELLINGS = {code.replace(" ", "").casefold(): code for code in FA3_RATE_CODES if not code.isdigit()}
+
+
+def _vat_country(country: object) -> str | None:
+    text = str(country or "").strip().upper()
+    if len(text) != 2 or not text.isalpha():
+        return None
+    return "EL" if text == "GR" else text
+
+
+def buyer_country(invoice: Mapping[str, Any], client: Mapping[str, Any] | None = None) -> str | None:
+    """The buyer's country as a VAT prefix (Greece EL): from its VAT number, tinCountry, the client; NIP means PL."""
+    tin = str(invoice.get("tin") or "").strip().upper()
+    tin_type = str(invoice.get("tinType") or "").upper()
+    if tin_type == "VAT" and _vat_country(tin[:2]) in FA3_EU_COUNTRIES:
+        return _vat_country(tin[:2])
+    for candidate in (invoice.get("tinCountry"), *((client or {}).get(k) for k in ("country", "addressCountry"))):
+        found = _vat_country(candidate)
+        if found is not None:
+            return found
+    return "PL" if tin_type == "NIP" else None
+
+
+def fa3_rate_code(rate: object, country: str | None) -> str | None:
+    """The FA(3) P_12 code of a Flowtly VAT rate for a buyer in ``country`` (VAT prefix).
+
+    ``0`` is 0 KR in Poland, 0 WDT to another EU state, 0 EX outside the EU; ``np`` is np II to another EU state
+    (services taxed by the buyer, art. 100 ust. 1 pkt 4) and np I otherwise. None when the rate is unknown, or
+    when it is 0 or np and the buyer's country is unknown.
+    """
+    text = str(rate if rate is not None else "").strip()
+    if text in FA3_RATE_CODES:
+        return text
+    lowered = text.casefold().removesuffix("%").strip()
+    spelled = _FA3_SPELLINGS.get(lowered.replace(" ", ""))
+    if spelled is not None:
+        return spelled
+    if lowered in ("0", "np"):
+        if country is None:
+            return None
+        foreign_eu = country != "PL" and country in FA3_EU_COUNTRIES
+        if lowered == "np":
+            return "np II" if foreign_eu else "np I"
+        return "0 KR" if country == "PL" else "0 WDT" if foreign_eu else "0 EX"
+    percent = vat_rate_percent(text)
+    code = None if percent is None else format(percent.normalize(), "f")
+    return code if code in FA3_RATE_CODES else None
+
+
+def eu_vat_parts(number: str, country: str | None) -> tuple[str, str] | None:
+    """An EU VAT number as KSeF takes it: (KodUE, NrVatUE), the country prefix apart. None outside the EU."""
+    compact = compact_vat(number) if number[:2].isalpha() else re.sub(r"[\s.\-/]", "", number).upper()
+    prefix = _vat_country(compact[:2])
+    if prefix in FA3_EU_COUNTRIES:
+        return str(prefix), compact[2:]
+    if country in FA3_EU_COUNTRIES:
+        return str(country), compact
+    return None
 
 
 def _check_not_draft(invoice: Mapping[str, Any]) -> Check:
@@ -152,9 +231,21 @@ def _check_buyer(invoice: Mapping[str, Any]) -> Check:
         )
     if tin_type == "VAT":
         country = str(invoice.get("tinCountry") or "").upper()
+        parts = eu_vat_parts(tin, _vat_country(country)) if tin else None
+        if tin and parts is None and _vat_country(country) is not None:
+            return _passed(name, f"buyer tax number {tin} of {country} (outside the EU) goes to KSeF as NrID")
         number = tin if tin[:2].isalpha() or not country else country + tin
-        if number and is_valid_eu_vat(number):
-            return _passed(name, f"buyer EU VAT number {compact_vat(number)} is valid")
+        if number and is_valid_eu_vat(number) and parts is not None:
+            code, rest = parts
+            if not _NR_VAT_UE.match(rest):
+                return _failed(
+                    name,
+                    f"buyer EU VAT number {compact_vat(number)} does not fit KSeF's NrVatUE (1-12 letters or digits)",
+                    "correct the client's VAT number (country prefix + number, as in VIES)",
+                )
+            return _passed(
+                name, f"buyer EU VAT number {compact_vat(number)} is valid (KSeF: KodUE {code}, NrVatUE {rest})"
+            )
         return _failed(
             name,
             f"buyer EU VAT number {number!r} is not valid"
@@ -163,6 +254,48 @@ def _check_buyer(invoice: Mapping[str, Any]) -> Check:
             "correct the client's VAT number (country prefix + number, as in VIES)",
         )
     return _passed(name, "the buyer has no tax number to check")
+
+
+def _check_buyer_address(client: Mapping[str, Any]) -> Check:
+    name = "buyer_address"
+    street = str(client.get("addressStreetLine") or "").strip()
+    city = str(client.get("addressCity") or "").strip()
+    if street and city:
+        return _passed(name, f"buyer address {street}, {city}")
+    missing = " and ".join(part for part, value in (("street", street), ("city", city)) if not value)
+    who = client.get("name") or client.get("id")
+    return _failed(
+        name,
+        f"the buyer{f' ({who})' if who else ''} has no {missing} in its address",
+        "add the client's street and city with update_client, then send again; KSeF rejects an invoice whose "
+        "buyer has no address (Podmiot2/Adres)",
+    )
+
+
+def _check_fa3_rates(invoice: Mapping[str, Any], country: str | None) -> Check:
+    """Every row's VAT rate has an FA(3) code; 0 and np need to know where the buyer is."""
+    name = "fa3_rates"
+    rows = [row for row in invoice.get("invoiceRows") or [] if isinstance(row, Mapping)]
+    written: dict[str, str] = {}
+    undecided: list[str] = []
+    for row in rows:
+        rate = str(row.get("vatRate") if row.get("vatRate") is not None else "").strip()
+        code = fa3_rate_code(rate, country)
+        if code is not None:
+            written[rate] = code
+        elif rate.casefold() in ("0", "np"):
+            undecided.append(rate)
+    if undecided:
+        return _failed(
+            name,
+            f"VAT rate {undecided[0]!r} needs the buyer's country to be written in FA(3) (0 KR, 0 WDT or 0 EX; "
+            "np I or np II), and the invoice does not give it",
+            "set the invoice's tinCountry (or the client's country), then check again",
+        )
+    if not written:
+        return _passed(name, "no rows with a known VAT rate to write")
+    mapped = ", ".join(rate if rate == code else f"{rate} as {code}" for rate, code in sorted(written.items()))
+    return _passed(name, f"VAT rates in FA(3): {mapped}")
 
 
 def _check_currency(invoice: Mapping[str, Any]) -> Check:

@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from flowtly_mcp.sandbox.app import Sandbox, create_app
 from flowtly_mcp.sandbox.config import SandboxConfig
+from flowtly_mcp.sandbox.database import DatabaseBusy, DatabaseUnusable
+from flowtly_mcp.sandbox.profiles import DEFAULT_PROFILE, Profile
 from flowtly_mcp.sandbox.server import default_db_path, reset_database, serve_sandbox
+from flowtly_mcp.sandbox.startup import SandboxUnavailable
 
-__all__ = ["Sandbox", "SandboxConfig", "create_app", "default_db_path", "reset_database", "serve_sandbox"]
+__all__ = [
+    "DEFAULT_PROFILE",
+    "DatabaseBusy",
+    "DatabaseUnusable",
+    "Profile",
+    "Sandbox",
+    "SandboxUnavailable",
+    "SandboxConfig",
+    "create_app",
+    "default_db_path",
+    "reset_database",
+    "serve_sandbox",
+]

@@ -40,8 +40,12 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self.store = Store(self.config.db_path)
         self.world = World(self.config, self.store, behaviours())
-        if self.store.is_empty():
-            self._seed()
+        try:
+            if self.store.is_empty():
+                self._seed()
+        except BaseException:
+            self.store.close()  # let go of the database file: nothing was served from it
+            raise
         self.auth = Authenticator(self.store, self.config.token, dict(self.config.users), self.config.jwt_ttl_seconds)
         self.router = Router(all_routes(self.auth))
         self.request_log: list[RequestLogEntry] = []
@@ -87,7 +91,10 @@ class Sandbox:
                 plain_json=plain,
             )
             _check_content_type(route, call)
-            reply = route.handler(call)
+            # One transaction per request: a request that fails half-way (a refused rule, a full disk) leaves
+            # nothing behind, in the database or in memory, and only such a request answers an error.
+            with self.store.batch():
+                reply = route.handler(call)
             return self._render(reply, plain)
         except ApiError as error:
             return self._error(error.status, error.detail, plain, error.headers)

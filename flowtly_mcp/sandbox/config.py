@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flowtly_mcp.sandbox.profiles import Profile, profile_from_env
+
 Dataset = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
@@ -22,6 +24,8 @@ class SandboxConfig:
     `db_path=None` keeps everything in memory (tests); a path persists the data between runs.
     `today=None` follows the wall clock; a fixed date makes overdue statuses and KSeF dates reproducible.
     `dataset` replaces the seed generator's output with the given records (tests with hand-made data).
+    `profile` chooses the served shape (`profiles.py`): only the published fields, or the extended ones;
+    by default FLOWTLY_SANDBOX_PROFILE, else `profiles.DEFAULT_PROFILE`.
     """
 
     token: str = "sandbox-token"
@@ -37,3 +41,4 @@ class SandboxConfig:
     ksef_steps: int = 2
     seed_data: bool = True
     dataset: Dataset | None = None
+    profile: Profile = field(default_factory=profile_from_env)

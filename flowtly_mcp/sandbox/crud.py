@@ -8,6 +8,7 @@ from typing import Any
 from flowtly_mcp.sandbox import filters, render
 from flowtly_mcp.sandbox.documents import document, document_of_view
 from flowtly_mcp.sandbox.errors import ApiError, not_found
+from flowtly_mcp.sandbox.profiles import served_resource
 from flowtly_mcp.sandbox.protocol import Call, Reply, created, no_content
 from flowtly_mcp.sandbox.query import Query, first_value
 from flowtly_mcp.sandbox.resources import RESOURCES
@@ -58,6 +59,7 @@ def collection_reply(
 ) -> Reply:
     """Filter, order and paginate views into a Hydra collection of full member documents."""
     world = call.world
+    resource = served_resource(world.config.profile, resource)
     page, per_page = page_window(world, call.query)
     selected = filters.apply(resource, views, call.query)
     start = (page - 1) * per_page

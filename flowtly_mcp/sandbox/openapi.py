@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources as package_files
 from typing import Any
 
+from flowtly_mcp.sandbox.profiles import Profile, served_resource
 from flowtly_mcp.sandbox.resources import RESOURCES
 from flowtly_mcp.sandbox.schema import Field, Kind, Resource
 
@@ -201,7 +202,7 @@ def _family_of(template: str) -> Resource | None:
     return RESOURCES.get("e-invoicing" if first == "e-invoices" else first)
 
 
-def _operation(method: str, template: str) -> dict[str, Any]:
+def _operation(method: str, template: str, profile: Profile) -> dict[str, Any]:
     entry = _inventory().get((method, template), {})
     resource = _family_of(template)
     kind = entry.get("kind", "action")
@@ -219,11 +220,11 @@ def _operation(method: str, template: str) -> dict[str, Any]:
             schema = {"type": "string", "format": "date"}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if kind == "list" and resource is not None:
-        parameters += filter_parameters(resource)
+        parameters += filter_parameters(served_resource(profile, resource))
     if template.endswith("/download/xml") and "{id}" not in template:
         parameters.append(_query("ids[]", {"type": "array", "items": {"type": "string"}}, explode=True))
     if template == "/transactions/export/mt940" and resource is not None:
-        parameters += filter_parameters(resource)
+        parameters += filter_parameters(served_resource(profile, resource))
     if parameters:
         operation["parameters"] = parameters
     body = _request_body(method, template, kind, resource)
@@ -272,10 +273,10 @@ def _request_body(method: str, template: str, kind: str, resource: Resource | No
     return None
 
 
-def openapi_document(page_size: int) -> dict[str, Any]:
+def openapi_document(page_size: int, profile: Profile) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, template in [*_inventory(), ("POST", "/login")]:
-        paths.setdefault(template, {})[method.lower()] = _operation(method, template)
+        paths.setdefault(template, {})[method.lower()] = _operation(method, template, profile)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -287,7 +288,9 @@ def openapi_document(page_size: int) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
-            "schemas": {resource.entity: read_schema(resource) for resource in RESOURCES.values()},
+            "schemas": {
+                resource.entity: read_schema(served_resource(profile, resource)) for resource in RESOURCES.values()
+            },
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
         "security": [{"bearerAuth": []}],

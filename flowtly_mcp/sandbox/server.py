@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from flowtly_mcp.sandbox.config import SandboxConfig
+from flowtly_mcp.sandbox.database import delete_sandbox_database
+from flowtly_mcp.sandbox.profiles import parse_profile
 
 DEFAULT_TOKEN = "sandbox-token"
 _FILE_NAME = "sandbox.sqlite3"
@@ -24,11 +26,13 @@ def default_db_path() -> Path:
     return base / "flowtly-mcp" / _FILE_NAME
 
 
-def reset_database(path: Path | None = None) -> None:
-    """Delete the sandbox's database file (and SQLite's side files): the next start seeds afresh."""
-    target = path or default_db_path()
-    for candidate in (target, target.with_name(target.name + "-journal"), target.with_name(target.name + "-wal")):
-        candidate.unlink(missing_ok=True)
+def reset_database(path: Path | None = None) -> bool:
+    """Delete the sandbox's database (and SQLite's side files) so the next start seeds afresh.
+
+    Refuses (DatabaseUnusable) a file that is not a sandbox database, or one a running sandbox holds.
+    False when there was no database to delete.
+    """
+    return delete_sandbox_database(path or default_db_path())
 
 
 def serve_sandbox(
@@ -37,14 +41,20 @@ def serve_sandbox(
     token: str = DEFAULT_TOKEN,
     db_path: Path | None = None,
     config: SandboxConfig | None = None,
+    profile: str | None = None,
 ) -> None:
-    """Serve the sandbox with uvicorn until interrupted. An existing database is used as it is, never reseeded."""
+    """Serve the sandbox with uvicorn until interrupted. An existing database is used as it is, never reseeded.
+
+    `profile` (`documented` or `extended`) overrides the config's; SandboxUnavailable when it cannot start."""
     import uvicorn
 
     from flowtly_mcp.sandbox.app import Sandbox
 
     base = config or SandboxConfig()
-    settings = SandboxConfig(**{**base.__dict__, "token": token, "db_path": db_path or default_db_path()})
+    overrides: dict[str, object] = {"token": token, "db_path": db_path or default_db_path()}
+    if profile is not None:
+        overrides["profile"] = parse_profile(profile)
+    settings = SandboxConfig(**{**base.__dict__, **overrides})
     sandbox = Sandbox(settings)
     try:
         uvicorn.run(sandbox.app, host=host, port=port, log_level="warning")

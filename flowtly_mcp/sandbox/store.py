@@ -1,7 +1,9 @@
 """The sandbox's records: SQLite as the durable copy, an in-memory index for fast reads.
 
-Every write goes to SQLite at once (and is committed), so a standalone sandbox keeps its data across restarts.
-Reads come from the in-memory copy, which mirrors the database exactly: the sandbox is the only writer.
+Every write goes to SQLite inside a transaction; the memory copy changes with it and, when a transaction fails
+(a full disk, an I/O error, a rule that refused half-way), is reloaded from the database after the rollback, so
+memory never shows a write SQLite does not have. A file database is held by one process at a time
+(`database.open_exclusive`), which keeps the memory copy the only one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowtly_mcp.sandbox.codec import store_dumps, store_loads
+from flowtly_mcp.sandbox.database import open_exclusive, release
 
 Record = dict[str, Any]
 
@@ -40,10 +43,11 @@ class Store:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
-        self._db.executescript(_SCHEMA)
+        if path is None:
+            self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._db.executescript(_SCHEMA)
+        else:
+            self._db = open_exclusive(path, _SCHEMA)
         self._lock = threading.RLock()
         self._batch_depth = 0
         self._records: dict[str, dict[str, Record]] = {}
@@ -52,6 +56,8 @@ class Store:
         self._load()
 
     def _load(self) -> None:
+        self._records.clear()
+        self._positions.clear()
         rows = self._db.execute("SELECT family, id, position, body FROM records ORDER BY family, position")
         for family, key, position, body in rows:
             self._records.setdefault(family, {})[key] = store_loads(body)
@@ -59,6 +65,8 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        if self.path is not None:
+            release(self.path)
 
     # --- reading -------------------------------------------------------------------------------------------------
 
@@ -78,32 +86,55 @@ class Store:
         return len(self._records.get(family, {}))
 
     # --- writing -------------------------------------------------------------------------------------------------
+    # A single write runs its statement before it touches memory: a statement that fails (outside a batch it
+    # commits on its own) leaves both unchanged. Blocks of writes go through `batch`.
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Group writes into one SQLite transaction (one fsync for a whole import or merge)."""
+        """One transaction around a block of writes: all of them are stored, or none (memory included).
+
+        The outermost block is a transaction (one fsync for a whole import or merge); nested blocks are
+        savepoints, so a nested failure that the caller handles undoes only its own writes.
+        """
         with self._lock:
-            outermost = self._batch_depth == 0
-            if outermost:
-                self._db.execute("BEGIN")
+            depth = self._batch_depth
+            self._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT nested_{depth}")
             self._batch_depth += 1
             try:
                 yield
-            finally:
-                self._batch_depth -= 1
-                if outermost:
+                if depth == 0:
                     self._db.execute("COMMIT")
+                else:
+                    self._db.execute(f"RELEASE nested_{depth}")
+            except BaseException:
+                self._undo(depth)
+                raise
+            finally:
+                self._batch_depth = depth
+
+    def _undo(self, depth: int) -> None:
+        """Roll the database back to where the block began and make memory match it again."""
+        try:
+            if self._db.in_transaction:
+                if depth == 0:
+                    self._db.execute("ROLLBACK")
+                else:
+                    self._db.execute(f"ROLLBACK TO nested_{depth}")
+                    self._db.execute(f"RELEASE nested_{depth}")
+        finally:
+            self._load()
+            self.version += 1
 
     def insert(self, family: str, record: Record) -> Record:
         """Add a record; it must already carry its id (see `next_id`)."""
         with self._lock:
             key = str(record["id"])
             position = self._positions.get(family, 0) + 1
-            self._positions[family] = position
             self._db.execute(
                 "INSERT OR REPLACE INTO records (family, id, position, body) VALUES (?, ?, ?, ?)",
                 (family, key, position, store_dumps(record)),
             )
+            self._positions[family] = position
             self._records.setdefault(family, {})[key] = record
             self.version += 1
             return record

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from flowtly_mcp.finance.ksef import Check, all_passed, can_correct, preflight, rejection_hint
+from flowtly_mcp.finance.ksef import (
+    Check,
+    all_passed,
+    can_correct,
+    eu_vat_parts,
+    fa3_rate_code,
+    preflight,
+    rejection_hint,
+)
 
 SELLER = "5265877635"
 TODAY = date(2026, 10, 20)
@@ -22,6 +30,7 @@ CHECK_NAMES = [
     "rows_present",
     "rows_valid",
     "totals_match",
+    "fa3_rates",
     "correction_parent",
 ]
 
@@ -249,3 +258,95 @@ def test_rejection_hints() -> None:
     )
     assert rejection_hint(None).startswith("KSeF returned status None.")
     assert rejection_hint("abc").startswith("KSeF returned status abc.")
+
+
+# --- the FA(3) rules KSeF applies: buyer address, rate codes, EU VAT numbers --------------------------------------
+
+CLIENT_WITH_ADDRESS = {"id": 1, "name": "Acme", "addressStreetLine": "ul. Długa 1", "addressCity": "Gdańsk"}
+
+
+def test_the_buyer_address_is_checked_when_the_client_is_known() -> None:
+    checks = preflight(ready_invoice(), SELLER, TODAY, client_json=CLIENT_WITH_ADDRESS)
+    assert [check.name for check in checks] == [*CHECK_NAMES[:4], "buyer_address", *CHECK_NAMES[4:]]
+    assert failed(checks) == {}
+    no_address = {"id": 3, "name": "Gamma", "addressStreetLine": None, "addressCity": " "}
+    refused = [c for c in preflight(ready_invoice(), SELLER, TODAY, client_json=no_address) if not c.ok]
+    assert [(c.name, c.message) for c in refused] == [
+        ("buyer_address", "the buyer (Gamma) has no street and city in its address")
+    ]
+    assert refused[0].fix is not None and "update_client" in refused[0].fix
+
+
+def test_an_embedded_client_is_checked_too() -> None:
+    embedded_client = {"@id": "/api/clients/1", "name": "Acme", "addressCity": "Gdańsk"}
+    assert failed(preflight(ready_invoice(client=embedded_client), SELLER, TODAY)) == {
+        "buyer_address": "the buyer (Acme) has no street in its address"
+    }
+
+
+@pytest.mark.parametrize(
+    ("rate", "country", "code"),
+    [
+        ("23", "PL", "23"),
+        ("8%", None, "8"),
+        ("zw", None, "zw"),
+        ("oo", "PL", "oo"),
+        ("0", "PL", "0 KR"),
+        ("0", "FR", "0 WDT"),
+        ("0", "EL", "0 WDT"),
+        ("0", "US", "0 EX"),
+        ("np", "DE", "np II"),
+        ("np", "PL", "np I"),
+        ("np", "NO", "np I"),
+        ("0 WDT", None, "0 WDT"),
+        ("0wdt", None, "0 WDT"),
+        ("NP II", None, "np II"),
+        ("0", None, None),
+        ("np", None, None),
+        ("15", "PL", None),
+    ],
+)
+def test_flowtly_rates_map_to_fa3_codes(rate: str, country: str | None, code: str | None) -> None:
+    assert fa3_rate_code(rate, country) == code
+
+
+def test_zero_rated_rows_are_written_for_where_the_buyer_is() -> None:
+    rows = [
+        {"productName": "Goods", "unit": "pcs", "quantity": 1, "netPrice": "100.00", "vatRate": "0"},
+        {"productName": "Service", "unit": "h", "quantity": 1, "netPrice": "100.00", "vatRate": "np"},
+    ]
+    eu_buyer = ready_invoice(tinType="VAT", tinCountry="FR", tin="FR49649061512", invoiceRows=rows)
+    checks = {c.name: c for c in preflight(eu_buyer, SELLER, TODAY)}
+    assert checks["fa3_rates"].ok and checks["fa3_rates"].message == "VAT rates in FA(3): 0 as 0 WDT, np as np II"
+    assert checks["buyer_tin"].message == (
+        "buyer EU VAT number FR49649061512 is valid (KSeF: KodUE FR, NrVatUE 49649061512)"
+    )
+    unknown_country = ready_invoice(tinType="NONE", tin=None, tinCountry=None, invoiceRows=rows)
+    assert "needs the buyer's country" in failed(preflight(unknown_country, SELLER, TODAY))["fa3_rates"]
+    domestic = ready_invoice(invoiceRows=rows)
+    assert {c.name: c.message for c in preflight(domestic, SELLER, TODAY)}["fa3_rates"] == (
+        "VAT rates in FA(3): 0 as 0 KR, np as np I"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "country", "parts"),
+    [
+        ("FR49649061512", None, ("FR", "49649061512")),
+        ("fr 496 490 615 12", None, ("FR", "49649061512")),
+        ("136695976", "DE", ("DE", "136695976")),
+        ("GR094014201", None, ("EL", "094014201")),
+        ("98-7654321", "US", None),
+    ],
+)
+def test_eu_vat_numbers_split_into_kodue_and_nrvatue(
+    number: str, country: str | None, parts: tuple[str, str] | None
+) -> None:
+    assert eu_vat_parts(number, country) == parts
+
+
+def test_a_buyer_outside_the_eu_passes_with_its_foreign_tax_number() -> None:
+    foreign = ready_invoice(tinType="VAT", tinCountry="US", tin="98-7654321")
+    checks = {c.name: c for c in preflight(foreign, SELLER, TODAY)}
+    assert checks["buyer_tin"].ok
+    assert checks["buyer_tin"].message == "buyer tax number 98-7654321 of US (outside the EU) goes to KSeF as NrID"

@@ -1,8 +1,8 @@
 """FA(3) e-invoice XML (KSeF's `Faktura` schema, variant 3, schema version 1-0E) for one invoice.
 
-Only the structure KSeF checks first is reproduced: header, seller (Podmiot1), buyer (Podmiot2), and the `Fa`
-section with currency, dates, number, per-rate totals, rows and payment terms. Enough for clients to parse and
-preview; not a full implementation of the schema.
+The structure KSeF needs: header, seller (Podmiot1), buyer (Podmiot2), and the `Fa` section with currency, dates,
+number, per-rate totals, annotations, rows and payment terms. Every document is valid against the official schema
+(`fa3_schema.py`); Flowtly's values are written in FA(3)'s vocabulary (`fa3_codes.py`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from flowtly_mcp.sandbox.checksums import compact_nip
-from flowtly_mcp.sandbox.money import invoice_totals, row_totals
+from flowtly_mcp.sandbox.files.fa3_codes import buyer_id, fa3_rate
+from flowtly_mcp.sandbox.money import ZERO, RowTotals, row_totals
 
 NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
-# P_13_x / P_14_x: which totals field carries each VAT rate.
+# P_13_x / P_14_x: which totals field carries each FA(3) rate code, in the schema's order of the fields.
 _RATE_SLOTS = {
     "23": "1",
     "22": "1",
@@ -26,11 +27,19 @@ _RATE_SLOTS = {
     "5": "3",
     "4": "4",
     "3": "4",
-    "0": "6_1",
+    "0 KR": "6_1",
+    "0 WDT": "6_2",
+    "0 EX": "6_3",
     "zw": "7",
-    "np": "8",
+    "np I": "8",
+    "np II": "9",
     "oo": "10",
 }
+_SLOT_ORDER = ("1", "2", "3", "4", "6_1", "6_2", "6_3", "7", "8", "9", "10")
+_TAXED_SLOTS = ("1", "2", "3", "4")
+# The legal basis printed for exempt (zw) rows: the general exemption list of the VAT act.
+_EXEMPTION_BASIS = "art. 43 ust. 1 ustawy o VAT"
+_UNKNOWN_ADDRESS = "adres niedostępny w metadanych KSeF"
 _PAYMENT_FORMS = {"cash": "1", "card": "2", "transfer": "6"}
 
 
@@ -82,22 +91,43 @@ def _money(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.01")), "f")
 
 
+def _seller_ids(ids: ET.Element, party: Party) -> None:
+    _add(ids, "NIP", compact_nip(party.tin or ""))
+
+
+def _buyer_ids(ids: ET.Element, party: Party) -> None:
+    found = buyer_id(party.tin, party.tin_type, party.country)
+    if found.nip is not None:
+        _add(ids, "NIP", found.nip)
+    elif found.eu_country is not None:
+        _add(ids, "KodUE", found.eu_country)
+        _add(ids, "NrVatUE", found.eu_number)
+    elif found.other_id is not None:
+        if found.country:
+            _add(ids, "KodKraju", found.country)
+        _add(ids, "NrID", found.other_id)
+    else:
+        _add(ids, "BrakID", 1)
+
+
 def _party(parent: ET.Element, tag: str, party: Party, *, buyer: bool) -> None:
     node = _add(parent, tag)
     ids = _add(node, "DaneIdentyfikacyjne")
-    if party.tin and (party.tin_type or "NIP") == "NIP":
-        _add(ids, "NIP", compact_nip(party.tin))
-    elif party.tin:
-        _add(ids, "KodUE", (party.country or "")[:2])
-        _add(ids, "NrVatUE", party.tin)
-    else:
-        _add(ids, "BrakID", 1)
+    (_buyer_ids if buyer else _seller_ids)(ids, party)
     _add(ids, "Nazwa", party.name)
     if party.street or party.city:
         address = _add(node, "Adres")
         _add(address, "KodKraju", party.country or "PL")
-        _add(address, "AdresL1", party.street or "")
-        _add(address, "AdresL2", " ".join(part for part in (party.post_code, party.city) if part))
+        _add(address, "AdresL1", party.street or party.city or "")
+        second_line = " ".join(part for part in (party.post_code, party.city) if part)
+        if second_line:
+            _add(address, "AdresL2", second_line)
+    elif not buyer:
+        # The seller's address is required. Inbound invoices are rebuilt from KSeF metadata, which has none:
+        # say so rather than invent one.
+        address = _add(node, "Adres")
+        _add(address, "KodKraju", party.country or "PL")
+        _add(address, "AdresL1", _UNKNOWN_ADDRESS)
     if buyer:
         _add(node, "JST", 2)
         _add(node, "GV", 2)
@@ -119,20 +149,32 @@ def build(data: InvoiceData) -> bytes:
     _add(fa, "P_1", data.issue_date)
     _add(fa, "P_2", data.number)
     _add(fa, "P_6", data.sale_date)
-    totals = invoice_totals(data.rows)
-    for rate, slot in _RATE_SLOTS.items():
-        amounts = totals.by_rate.get(rate)
-        if amounts is None:
-            continue
-        _add(fa, f"P_13_{slot}", _money(amounts.net))
-        if slot in ("1", "2", "3", "4"):
-            _add(fa, f"P_14_{slot}", _money(amounts.vat))
-    _add(fa, "P_15", _money(totals.gross))
+    codes = [fa3_rate(str(row.get("vatRate") or "zw"), data.buyer.country) for row in data.rows]
+    slots: dict[str, RowTotals] = {}
+    gross = ZERO
+    for row, code in zip(data.rows, codes, strict=True):
+        amounts = row_totals(row)
+        slot = _RATE_SLOTS.get(code, "7")
+        previous = slots.get(slot, RowTotals(ZERO, ZERO))
+        slots[slot] = RowTotals(previous.net + amounts.net, previous.vat + amounts.vat)
+        gross += amounts.net + amounts.vat
+    for slot in _SLOT_ORDER:
+        if slot in slots:
+            _add(fa, f"P_13_{slot}", _money(slots[slot].net))
+            if slot in _TAXED_SLOTS:
+                _add(fa, f"P_14_{slot}", _money(slots[slot].vat))
+    _add(fa, "P_15", _money(gross))
     notes = _add(fa, "Adnotacje")
-    for tag in ("P_16", "P_17", "P_18", "P_18A"):
-        _add(notes, tag, 2)
+    _add(notes, "P_16", 2)
+    _add(notes, "P_17", 2)
+    _add(notes, "P_18", 1 if "oo" in codes else 2)  # reverse charge: the buyer accounts for the VAT
+    _add(notes, "P_18A", 2)
     exemption = _add(notes, "Zwolnienie")
-    _add(exemption, "P_19N", 1)
+    if "zw" in codes:
+        _add(exemption, "P_19", 1)
+        _add(exemption, "P_19A", _EXEMPTION_BASIS)
+    else:
+        _add(exemption, "P_19N", 1)
     _add(_add(notes, "NoweSrodkiTransportu"), "P_22N", 1)
     _add(notes, "P_23", 2)
     _add(_add(notes, "PMarzy"), "P_PMarzyN", 1)
@@ -148,7 +190,7 @@ def build(data: InvoiceData) -> bytes:
             _add(corrected, "NrKSeFFaKorygowanej", data.correction["ksefNumber"])
         else:
             _add(corrected, "NrKSeFN", 1)
-    for index, row in enumerate(data.rows, start=1):
+    for index, (row, code) in enumerate(zip(data.rows, codes, strict=True), start=1):
         line = _add(fa, "FaWiersz")
         _add(line, "NrWierszaFa", index)
         _add(line, "P_7", row.get("productName") or "")
@@ -156,7 +198,7 @@ def build(data: InvoiceData) -> bytes:
         _add(line, "P_8B", format(Decimal(str(row.get("quantity") or 0)), "f"))
         _add(line, "P_9A", _money(Decimal(str(row.get("netPrice") or 0))))
         _add(line, "P_11", _money(row_totals(row).net))
-        _add(line, "P_12", row.get("vatRate") or "zw")
+        _add(line, "P_12", code)
     payment = _add(fa, "Platnosc")
     if data.paid_on:
         _add(payment, "Zaplacono", 1)

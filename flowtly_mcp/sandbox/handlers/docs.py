@@ -8,7 +8,9 @@ from flowtly_mcp.sandbox.resources import RESOURCES
 
 
 def openapi(call: Call) -> Reply:
-    return Reply(200, openapi_document(call.world.config.page_size), media_type="application/json")
+    return Reply(
+        200, openapi_document(call.world.config.page_size, call.world.config.profile), media_type="application/json"
+    )
 
 
 def entrypoint(call: Call) -> Reply:  # noqa: ARG001 - handler signature

@@ -10,79 +10,17 @@ from flowtly_mcp.sandbox.files import archive, fa3, pdf, upo
 from flowtly_mcp.sandbox.protocol import Call, Reply, file_reply
 from flowtly_mcp.sandbox.query import Query
 from flowtly_mcp.sandbox.rules import ksef_state
-from flowtly_mcp.sandbox.rules.invoices import as_date, rows_of
+from flowtly_mcp.sandbox.rules.invoices import rows_of
+from flowtly_mcp.sandbox.rules.ksef_document import day as _day
+from flowtly_mcp.sandbox.rules.ksef_document import invoice_data, organization_party
 from flowtly_mcp.sandbox.store import Record
 from flowtly_mcp.sandbox.world import World
 
 XML = "application/xml"
 
 
-def _day(value: object) -> str:
-    day = as_date(value)
-    return day.isoformat() if day else ""
-
-
 def _safe(name: object) -> str:
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in str(name or "invoice"))
-
-
-def _organization_party(world: World) -> fa3.Party:
-    org = world.organization()
-    return fa3.Party(
-        name=str(org.get("name") or ""),
-        tin=org.get("tin"),
-        street=" ".join(str(org.get(k)) for k in ("addressStreetLine", "addressBuildingNumber") if org.get(k)) or None,
-        city=org.get("addressCity"),
-        post_code=org.get("addressPostCode"),
-        country=org.get("addressCountry") or "PL",
-    )
-
-
-def invoice_data(world: World, invoice: Record) -> fa3.InvoiceData:
-    client = world.find("clients", str(invoice.get("client") or "").rsplit("/", 1)[-1]) or {}
-    street = " ".join(str(client.get(k)) for k in ("addressStreetLine", "addressBuildingNumber") if client.get(k))
-    buyer = fa3.Party(
-        name=str(client.get("name") or ""),
-        tin=invoice.get("tin") or client.get("tin"),
-        tin_type=invoice.get("tinType") or client.get("tinType"),
-        country=invoice.get("tinCountry") or client.get("country") or "PL",
-        street=street or None,
-        city=client.get("addressCity"),
-        post_code=client.get("addressPostCode"),
-    )
-    correction: dict[str, str | None] = {}
-    parent = (
-        world.find("invoices", str(invoice.get("parent") or "").rsplit("/", 1)[-1]) if invoice.get("parent") else None
-    )
-    if parent is not None:
-        parent_state = ksef_state.outbound_record(world, parent)
-        correction = {
-            "reason": invoice.get("correctionReason"),
-            "issueDate": _day(parent.get("issueDate")),
-            "number": parent.get("name"),
-            "ksefNumber": (parent_state or {}).get("einvoicingNumber"),
-        }
-    view = world.view("invoices", invoice)
-    payments = world.related("invoice-transactions", "invoice", f"/api/invoices/{invoice['id']}")
-    paid_on = (
-        _day(max(str(p.get("date") or "") for p in payments)) if view.get("status") == "paid" and payments else None
-    )
-    return fa3.InvoiceData(
-        number=str(invoice.get("name") or ""),
-        kind=str(invoice.get("type") or "VAT"),
-        currency=str(invoice.get("currency") or "PLN"),
-        issue_date=_day(invoice.get("issueDate")),
-        sale_date=_day(invoice.get("saleDate") or invoice.get("issueDate")),
-        due_date=_day(invoice.get("dueDate")) or None,
-        payment_method=invoice.get("paymentMethod"),
-        bank_account=invoice.get("bankAccount"),
-        seller=_organization_party(world),
-        buyer=buyer,
-        rows=rows_of(world, invoice),
-        created_at=world.now().isoformat().replace("+00:00", "Z"),
-        paid_on=paid_on or None,
-        correction=correction,
-    )
 
 
 def invoice_xml(world: World, invoice: Record) -> bytes:
@@ -182,7 +120,7 @@ def inbound_xml_bytes(world: World, state: Record) -> bytes:
         payment_method="transfer",
         bank_account=None,
         seller=fa3.Party(name=str(state.get("sellerName") or ""), tin=state.get("sellerTin")),
-        buyer=_organization_party(world),
+        buyer=organization_party(world),
         rows=[{"productName": "Zakup", "unit": "szt.", "quantity": Decimal(1), "netPrice": net, "vatRate": "23"}],
         created_at=str(state.get("acquisitionTimestamp") or world.timestamp()),
     )

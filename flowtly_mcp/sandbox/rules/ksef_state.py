@@ -2,7 +2,8 @@
 
 A sent invoice starts `accepted` (100); each later read of the invoice or its e-invoicing state moves it on:
 `processing` (150) until `ksef_steps` reads have happened, then `success` (200, with a KSeF number and UPO) or
-`rejected` (440 duplicate number, 450 semantic error such as a buyer without an address).
+`rejected` (440 duplicate number; 450 when the FA(3) document fails the official schema, or a semantic error
+such as a buyer without an address).
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def conclude(world: World, state: Record) -> Record:
     invoice = world.find("invoices", str(state.get("invoice", "")).rsplit("/", 1)[-1])
     if invoice is None:
         return dict(state, status="rejected", statusCode=450, rejectionReason="Faktura nie istnieje.")
+    invalid = _schema_failure(world, invoice)
+    if invalid is not None:
+        return _rejected_as_invalid(world, state, invalid)
     duplicate = _accepted_duplicate(world, invoice)
     if duplicate is not None:
         return dict(
@@ -119,16 +123,7 @@ def conclude(world: World, state: Record) -> Record:
         )
     problem = _semantic_problem(world, invoice)
     if problem is not None:
-        return dict(
-            state,
-            status="rejected",
-            statusCode=450,
-            rejectionReason=problem,
-            providerPayload=with_entry(
-                state,
-                {"code": 450, "description": STATUS_DESCRIPTIONS[450], "at": world.timestamp(), "details": [problem]},
-            ),
-        )
+        return _rejected_as_invalid(world, state, [problem])
     seller_nip = str(world.organization().get("tin") or "")
     moment = world.now()
     hex12 = hashlib.sha256(f"{state.get('referenceNumber')}|{invoice['id']}".encode()).hexdigest()[:12].upper()
@@ -145,6 +140,32 @@ def conclude(world: World, state: Record) -> Record:
         rejectionReason=None,
         providerPayload=with_entry(state, entry),
     )
+
+
+def _rejected_as_invalid(world: World, state: Record, details: list[str]) -> Record:
+    entry = {"code": 450, "description": STATUS_DESCRIPTIONS[450], "at": world.timestamp(), "details": details}
+    return dict(
+        state,
+        status="rejected",
+        statusCode=450,
+        rejectionReason=details[0],
+        providerPayload=with_entry(state, entry),
+    )
+
+
+def _schema_failure(world: World, invoice: Record) -> list[str] | None:
+    """KSeF verifies the file first: what the FA(3) schema rejects in the invoice's document, as KSeF words it."""
+    from flowtly_mcp.sandbox.files import fa3
+    from flowtly_mcp.sandbox.files.fa3_schema import schema_problems
+    from flowtly_mcp.sandbox.rules.ksef_document import invoice_data
+
+    problems = schema_problems(fa3.build(invoice_data(world, invoice)))
+    if not problems:
+        return None
+    return [
+        f"Błąd weryfikacji pliku faktury: dokument niezgodny ze schematem FA(3) (1-0E): {problem}"
+        for problem in problems
+    ]
 
 
 def _accepted_duplicate(world: World, invoice: Record) -> Record | None:
