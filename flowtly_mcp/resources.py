@@ -18,6 +18,17 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from flowtly_mcp.api import FlowtlyClient, refs
 from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.api.endpoints import (
+    EINVOICE_PDF,
+    EINVOICE_UPO,
+    EINVOICE_XML,
+    GET_CLIENT,
+    GET_COUNTERPARTY,
+    GET_INVOICE,
+    GET_TRANSACTION,
+    LIST_INVOICES,
+    Endpoint,
+)
 from flowtly_mcp.finance.records import InvoiceView
 from flowtly_mcp.finance.statement import ClientStatement, client_statement
 from flowtly_mcp.prompts.completion import completions
@@ -37,10 +48,10 @@ TRANSACTION = "flowtly://transactions/{id}"
 TOOLSETS = "flowtly://toolsets"
 
 # Invoice documents: URI suffix -> (what it is, download path under /e-invoicing/invoices/{id}, MIME type)
-DOCUMENTS: dict[str, tuple[str, str, str]] = {
-    "pdf": ("PDF of the e-invoice", "download/pdf", "application/pdf"),
-    "xml": ("FA XML of the e-invoice, as sent to KSeF", "download/xml", "application/xml"),
-    "upo": ("UPO: KSeF's official receipt of the e-invoice", "download/upo", "application/xml"),
+DOCUMENTS: dict[str, tuple[str, Endpoint, str]] = {
+    "pdf": ("PDF of the e-invoice", EINVOICE_PDF, "application/pdf"),
+    "xml": ("FA XML of the e-invoice, as sent to KSeF", EINVOICE_XML, "application/xml"),
+    "upo": ("UPO: KSeF's official receipt of the e-invoice", EINVOICE_UPO, "application/xml"),
 }
 
 _OPEN_FIELDS = ("name", "issueDate", "dueDate", "amount", "openAmount", "currency", "status")
@@ -71,7 +82,7 @@ def _record_id(value: str, family: str) -> str:
 async def read_invoice(id: str, ctx: Context[Any]) -> str:
     """One invoice with its rows, payments applied, open amount and KSeF state."""
     record_id = _record_id(id, "invoices")
-    record = await _read(f"invoice {record_id}", lambda: _api(ctx).get(refs.item_path("invoices", record_id)))
+    record = await _read(f"invoice {record_id}", lambda: _api(ctx).get(GET_INVOICE.path(id=record_id)))
     return to_json(compact_invoice(record))
 
 
@@ -80,7 +91,7 @@ def _document_reader(suffix: str) -> Callable[[str, Context[Any]], Awaitable[byt
 
     async def read_document(id: str, ctx: Context[Any]) -> bytes:
         record_id = _record_id(id, "invoices")
-        path = f"/e-invoicing/invoices/{refs.quote_id(record_id)}/{download}"
+        path = download.path(id=record_id)
         document = await _read(f"the {suffix.upper()} of invoice {record_id}", lambda: _api(ctx).download("GET", path))
         return document.content
 
@@ -92,12 +103,12 @@ def _document_reader(suffix: str) -> Callable[[str, Context[Any]], Awaitable[byt
 async def read_client(id: str, ctx: Context[Any]) -> str:
     """One client: name, tax id, address, currency, payment terms and contacts."""
     record_id = _record_id(id, "clients")
-    record = await _read(f"client {record_id}", lambda: _api(ctx).get(refs.item_path("clients", record_id)))
+    record = await _read(f"client {record_id}", lambda: _api(ctx).get(GET_CLIENT.path(id=record_id)))
     return to_json(compact_record(record))
 
 
 async def _client_invoices(api: FlowtlyClient, client_id: str) -> list[dict[str, Any]]:
-    return await api.fetch_all("/invoices", {"client": refs.iri("clients", client_id)})
+    return await api.fetch_all(LIST_INVOICES.path(), {"client": refs.iri("clients", client_id)})
 
 
 def _views(records: list[dict[str, Any]], what: str) -> list[InvoiceView]:
@@ -159,7 +170,7 @@ async def read_statement(id: str, ctx: Context[Any], date_from: str = "", date_t
     if start > end:
         raise ResourceNotFoundError(f"date_from {start} is after date_to {end}")
     api = _api(ctx)
-    client = await _read(f"client {record_id}", lambda: api.get(refs.item_path("clients", record_id)))
+    client = await _read(f"client {record_id}", lambda: api.get(GET_CLIENT.path(id=record_id)))
     what = f"invoices of client {record_id}"
     invoices = _views(await _read(what, lambda: _client_invoices(api, record_id)), what)
     statement = client_statement(invoices, None, record_id, start, end)
@@ -188,14 +199,14 @@ async def read_open_invoices(id: str, ctx: Context[Any]) -> str:
 async def read_counterparty(id: str, ctx: Context[Any]) -> str:
     """One counterparty: name, tax ids, bank accounts, client and supplier links, transaction count."""
     record_id = _record_id(id, "counterparties")
-    path = refs.item_path("counterparties", record_id)
+    path = GET_COUNTERPARTY.path(id=record_id)
     return to_json(compact_record(await _read(f"counterparty {record_id}", lambda: _api(ctx).get(path))))
 
 
 async def read_transaction(id: str, ctx: Context[Any]) -> str:
     """One bank transaction: amount, dates, title, counterparty, and what it is assigned to."""
     record_id = _record_id(id, "transactions")
-    path = refs.item_path("transactions", record_id)
+    path = GET_TRANSACTION.path(id=record_id)
     return to_json(compact_record(await _read(f"transaction {record_id}", lambda: _api(ctx).get(path))))
 
 

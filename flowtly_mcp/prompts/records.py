@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flowtly_mcp.api import FlowtlyClient, refs
+from flowtly_mcp.api.endpoints import GET_INVOICE, LIST_INVOICES
 from flowtly_mcp.tools.invoices.derived import invoice_derived
 from flowtly_mcp.tools.kernel.shaping import compact_record
 
@@ -36,10 +37,10 @@ async def find_invoice(api: FlowtlyClient, reference: str) -> dict[str, Any]:
     text = reference.strip()
     if not text:
         raise RecordNotFound("give an invoice id or number")
-    if text.isdigit() or text.startswith(("/api/invoices/", "http://", "https://")):
-        return await api.get(refs.item_path("invoices", refs.parse_ref(text, "invoices")))
+    if text.isdigit() or ("/" in text and _is_invoice_ref(text)):
+        return await api.get(GET_INVOICE.path(id=refs.parse_ref(text, "invoices")))
     # The API's number search is partial; only an exact match identifies one invoice.
-    page = await api.get_page("/invoices", {"name": text}, items_per_page=30)
+    page = await api.get_page(LIST_INVOICES.path(), {"name": text}, items_per_page=30)
     exact = [item for item in page.items if str(item.get("name", "")).casefold() == text.casefold()]
     if len(exact) == 1:
         return exact[0]
@@ -47,3 +48,12 @@ async def find_invoice(api: FlowtlyClient, reference: str) -> dict[str, Any]:
         ids = ", ".join(refs.id_of(item) for item in exact)
         raise RecordNotFound(f"several invoices are numbered {text!r} (ids {ids}); give the id instead")
     raise RecordNotFound(f"no invoice is numbered {text!r}; give its id or its exact number")
+
+
+def _is_invoice_ref(text: str) -> bool:
+    """An invoice IRI or URL (`/api/invoices/12`, `https://.../api/invoices/12`), as opposed to a number."""
+    try:
+        refs.parse_ref(text, "invoices")
+    except ValueError:
+        return False
+    return True

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flowtly_mcp.api import FlowtlyClient
+from flowtly_mcp.api.endpoints import LIST_CLIENTS, LIST_COUNTERPARTIES, LIST_INVOICES, Endpoint
 from flowtly_mcp.api.refs import id_of
 from flowtly_mcp.prompts.completion import Suggester
 
@@ -19,9 +20,12 @@ PAGE = 20
 ID_SCAN = 100  # records scanned when the user typed the start of an id (the API cannot filter on a prefix)
 
 
-async def _records(api: FlowtlyClient, path: str, params: dict[str, str], size: int = PAGE) -> list[dict[str, Any]]:
+async def _records(
+    api: FlowtlyClient, listing: Endpoint, params: dict[str, str], size: int = PAGE
+) -> list[dict[str, Any]]:
     # An empty search term would be sent as `name=`; leaving it out asks for the first records instead.
-    page = await api.get_page(path, {key: value for key, value in params.items() if value}, items_per_page=size)
+    query = {key: value for key, value in params.items() if value}
+    page = await api.get_page(listing.path(), query, items_per_page=size)
     return page.items
 
 
@@ -42,38 +46,38 @@ def _ids(records: Sequence[Mapping[str, Any]], typed: str = "") -> list[str]:
 
 
 async def client_names(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
-    return _texts(await _records(api, "/clients", {"name": typed.strip(), "order[name]": "asc"}), "name")
+    return _texts(await _records(api, LIST_CLIENTS, {"name": typed.strip(), "order[name]": "asc"}), "name")
 
 
 async def client_ids(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
     text = typed.strip()
     if text.isdigit() or not text:
-        return _ids(await _records(api, "/clients", {"order[id]": "asc"}, ID_SCAN), text)
-    return _ids(await _records(api, "/clients", {"name": text, "order[name]": "asc"}))
+        return _ids(await _records(api, LIST_CLIENTS, {"order[id]": "asc"}, ID_SCAN), text)
+    return _ids(await _records(api, LIST_CLIENTS, {"name": text, "order[name]": "asc"}))
 
 
 async def invoice_numbers(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
     params = {"name": typed.strip(), "order[issueDate]": "desc"}
-    return _texts(await _records(api, "/invoices", params), "name")
+    return _texts(await _records(api, LIST_INVOICES, params), "name")
 
 
 async def invoice_ids(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
     text = typed.strip()
     if text.isdigit() or not text:
-        return _ids(await _records(api, "/invoices", {"order[id]": "desc"}, ID_SCAN), text)
-    return _ids(await _records(api, "/invoices", {"name": text, "order[issueDate]": "desc"}))
+        return _ids(await _records(api, LIST_INVOICES, {"order[id]": "desc"}, ID_SCAN), text)
+    return _ids(await _records(api, LIST_INVOICES, {"name": text, "order[issueDate]": "desc"}))
 
 
 async def counterparty_names(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
     params = {"displayName": typed.strip(), "order[displayName]": "asc"}
-    return _texts(await _records(api, "/counterparties", params), "displayName")
+    return _texts(await _records(api, LIST_COUNTERPARTIES, params), "displayName")
 
 
 async def counterparty_ids(api: FlowtlyClient, typed: str, _: Mapping[str, str]) -> list[str]:
     text = typed.strip()
     if text.isdigit() or not text:
-        return _ids(await _records(api, "/counterparties", {"order[id]": "asc"}, ID_SCAN), text)
-    return _ids(await _records(api, "/counterparties", {"displayName": text}))
+        return _ids(await _records(api, LIST_COUNTERPARTIES, {"order[id]": "asc"}, ID_SCAN), text)
+    return _ids(await _records(api, LIST_COUNTERPARTIES, {"displayName": text}))
 
 
 def choices(*values: str) -> Suggester:

@@ -12,11 +12,11 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import documented
 from flowtly_mcp.models.common import InputModel, RefText, ref_fields
 from flowtly_mcp.models.filters import Q
 from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.kernel.bodies import body_of
-from flowtly_mcp.tools.kernel.endpoints import endpoints
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.params import ListControls, ReadControls
@@ -228,7 +228,7 @@ def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, T
 
 def crud_specs() -> Iterator[ToolSpec]:
     """One tool per plain documented operation of each family."""
-    documented = {e.operation for e in endpoints()}
+    operations = {e.operation for e in documented()}
     for family in FAMILIES:
-        for kind, spec in _family_specs(family, documented):
+        for kind, spec in _family_specs(family, operations):
             yield replace(spec, core=kind in family.core_kinds)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from flowtly_mcp.api.endpoints import operations
 from flowtly_mcp.tools.all import registry
 from flowtly_mcp.tools.docs import README_END, README_START, render_tool_table
-from flowtly_mcp.tools.kernel.endpoints import operations
 from flowtly_mcp.tools.kernel.registry import DESCRIPTION_MAX_CHARS, OPERATIONS_META_KEY, Risk
 from flowtly_mcp.toolsets import TOOLSET_NAMES
 

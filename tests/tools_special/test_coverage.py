@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flowtly_mcp.api.endpoints import operations
 from flowtly_mcp.tools.all import special_specs
 from flowtly_mcp.tools.crud import crud_specs
-from flowtly_mcp.tools.kernel.endpoints import operations
 
 HERE = Path(__file__).parent
 

@@ -7,18 +7,16 @@ from typing import Any
 
 from pydantic import Field
 
+from flowtly_mcp.api.endpoints import CLIENT_DOCUMENTS as DOCUMENTS
+from flowtly_mcp.api.endpoints import SEARCH_CLIENTS as SEARCH
 from flowtly_mcp.models.common import ClientRef
 from flowtly_mcp.tools.families import BY_PATH
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import shape
-
-SEARCH = endpoint("GET", "/clients/search")
-DOCUMENTS = endpoint("GET", "/clients/{id}/documents")
 
 _CLIENTS = BY_PATH["clients"]
 _INVOICES = BY_PATH["invoices"]

@@ -12,10 +12,13 @@ from typing import Any
 from pydantic import Field
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import ENRICH_ALL_COUNTERPARTIES as ENRICH_ALL
+from flowtly_mcp.api.endpoints import ENRICH_COUNTERPARTY as ENRICH_ONE
+from flowtly_mcp.api.endpoints import GET_COUNTERPARTY
+from flowtly_mcp.api.endpoints import MERGE_COUNTERPARTY as MERGE
 from flowtly_mcp.finance.duplicates import DuplicateGroup, MergePreview, merge_preview
 from flowtly_mcp.finance.records import CounterpartyView
 from flowtly_mcp.models.common import CounterpartyRef, InputModel
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
@@ -24,11 +27,6 @@ from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ActionResult, ItemResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, plain
-
-MERGE = endpoint("POST", "/counterparties/{id}/merge")
-ENRICH_ONE = endpoint("POST", "/counterparties/{id}/enrich-branding-ai")
-ENRICH_ALL = endpoint("POST", "/counterparties/enrich-branding-ai")
-GET_COUNTERPARTY = endpoint("GET", "/counterparties/{id}")
 
 FAMILY = "counterparties"
 MAX_DUPLICATES = 10

@@ -13,12 +13,12 @@ from typing import Any
 
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import GET_COUNTERPARTY, LIST_COUNTERPARTIES, LIST_TRANSACTIONS, MERGE_COUNTERPARTY
 from flowtly_mcp.finance.duplicates import TIERS, DuplicateGroup, choose_survivor, find_duplicate_groups, merge_preview
 from flowtly_mcp.finance.identifiers import tax_key
 from flowtly_mcp.finance.records import CounterpartyView
 from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.counterparties import models as m
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, get_many, read_views
@@ -28,14 +28,10 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped_all
 
 TOOLSET = "workflows"
-LIST_COUNTERPARTIES = op("GET", "/counterparties")
-GET_COUNTERPARTY = op("GET", "/counterparties/{id}")
-MERGE = op("POST", "/counterparties/{id}/merge")
-LIST_TRANSACTIONS = op("GET", "/transactions")
 
 
 async def _find(inv: Invocation, args: m.FindDuplicatesInput) -> m.DuplicatesOut:
-    listings = {"counterparties": Listing("/counterparties")}
+    listings = {"counterparties": Listing(LIST_COUNTERPARTIES)}
     records = await fetch_many(inv, listings, "reading counterparties", Progress(inv))
     warnings: list[str] = []
     views = read_views(records["counterparties"], CounterpartyView.from_api, warnings)
@@ -98,7 +94,7 @@ async def plan_merge(inv: Invocation, args: m.MergeInput) -> MergePlan:
     """Read the records and work out what the merge changes; refuse records that are clearly different firms."""
     survivor_id, duplicate_ids = _ids(args)
     ids = [survivor_id, *duplicate_ids]
-    records = await get_many(inv, [refs.item_path("counterparties", record_id) for record_id in ids])
+    records = await get_many(inv, [GET_COUNTERPARTY.path(id=record_id) for record_id in ids])
     views = [CounterpartyView.from_api(record) for record in records]
     keys = {view.id: _tax_keys(view) for view in views}
     distinct = {key for found in keys.values() for key in found}
@@ -149,11 +145,10 @@ async def _merge_preview(inv: Invocation, args: m.MergeInput) -> Preview:
 
 async def _merge(inv: Invocation, args: m.MergeInput) -> m.MergeOut:
     plan = await plan_merge(inv, args)
-    survivor_path = refs.item_path("counterparties", plan.survivor.id)
     body = {"duplicates": [refs.iri("counterparties", view.id) for view in plan.duplicates]}
-    await inv.api.post_action(f"{survivor_path}/merge", body)
+    await inv.api.post_action(MERGE_COUNTERPARTY.path(id=plan.survivor.id), body)
     problems = await _verify(inv, plan)
-    after = CounterpartyView.from_api(await inv.api.get(survivor_path))
+    after = CounterpartyView.from_api(await inv.api.get(GET_COUNTERPARTY.path(id=plan.survivor.id)))
     if plan.expected_transactions is not None and after.transactions_count not in (None, plan.expected_transactions):
         problems.append(
             f"the survivor has {after.transactions_count} transactions, expected {plan.expected_transactions}"
@@ -173,12 +168,12 @@ async def _verify(inv: Invocation, plan: MergePlan) -> list[str]:
     problems: list[str] = []
     for view in plan.duplicates:
         try:
-            await inv.api.get(refs.item_path("counterparties", view.id))
+            await inv.api.get(GET_COUNTERPARTY.path(id=view.id))
             problems.append(f"counterparty {view.id} still exists after the merge")
         except api_errors.NotFound:
             pass
         iri = refs.iri("counterparties", view.id)
-        listed = await inv.api.fetch_all("/transactions", {"counterparty": iri})
+        listed = await inv.api.fetch_all(LIST_TRANSACTIONS.path(), {"counterparty": iri})
         # Counted here too: a server that ignores the filter must not make every transaction look unmoved.
         left = sum(1 for record in listed if iri_id(record.get("counterparty")) == view.id)
         if left:
@@ -193,7 +188,7 @@ def counterparty_specs() -> Iterator[ToolSpec]:
         description="Groups of counterparties that are probably one firm (same NIP, IBAN or name), with evidence.",
         toolset=TOOLSET,
         risk=Risk.READ,
-        operations=(LIST_COUNTERPARTIES,),
+        operations=(LIST_COUNTERPARTIES.operation,),
         input_model=m.FindDuplicatesInput,
         output_model=m.DuplicatesOut,
         handler=_find,
@@ -204,7 +199,7 @@ def counterparty_specs() -> Iterator[ToolSpec]:
         description="Merge duplicates into a survivor (duplicates are deleted, transactions move), then verify.",
         toolset=TOOLSET,
         risk=Risk.DESTRUCTIVE,
-        operations=(GET_COUNTERPARTY, MERGE, LIST_TRANSACTIONS),
+        operations=(GET_COUNTERPARTY.operation, MERGE_COUNTERPARTY.operation, LIST_TRANSACTIONS.operation),
         input_model=m.MergeInput,
         output_model=m.MergeOut,
         handler=_merge,

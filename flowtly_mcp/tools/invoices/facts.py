@@ -12,14 +12,11 @@ from typing import Any
 import anyio
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import GET_CLIENT, GET_INVOICE
 from flowtly_mcp.finance.ksef import ksef_number_of
 from flowtly_mcp.finance.money import format_amount, parse_optional_amount
 from flowtly_mcp.finance.wire import embedded, iri_id
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.runtime import Invocation
-
-GET_INVOICE = endpoint("GET", "/invoices/{id}")
-GET_CLIENT = endpoint("GET", "/clients/{id}")
 
 
 class ClientNames:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import LIST_INVOICES
 from flowtly_mcp.tools.kernel.guards import Preview
 from flowtly_mcp.tools.kernel.runtime import Invocation
 
@@ -15,7 +16,7 @@ async def invoice_number_clash(inv: Invocation, args: Any) -> Preview | None:
     if not number:
         return None
     client_iri = refs.iri("clients", args.client)
-    existing = await inv.api.fetch_all("/invoices", [("name", number), ("client", client_iri)])
+    existing = await inv.api.fetch_all(LIST_INVOICES.path(), [("name", number), ("client", client_iri)])
     clashes = [r for r in existing if str(r.get("name", "")).strip().casefold() == number.strip().casefold()]
     if not clashes:
         return None

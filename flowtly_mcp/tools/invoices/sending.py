@@ -9,18 +9,21 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from flowtly_mcp.api.endpoints import GET_CLIENT, GET_INVOICE
+from flowtly_mcp.api.endpoints import INVOICE_SEND_STATUS as SEND_STATUS
+from flowtly_mcp.api.endpoints import LIST_DRAFT_INVOICES as DRAFTS
+from flowtly_mcp.api.endpoints import NEXT_INVOICE_NAME as NEXT_NAME
+from flowtly_mcp.api.endpoints import SEND_INVOICE as SEND_ONE
+from flowtly_mcp.api.endpoints import SEND_INVOICES as SEND_MANY
 from flowtly_mcp.models.common import InputModel, InvoiceRef
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.invoices.facts import (
-    GET_CLIENT,
-    GET_INVOICE,
     ClientNames,
     InvoiceFacts,
     invoice_facts,
     invoice_iri,
 )
 from flowtly_mcp.tools.kernel.batches import batch_result
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
@@ -30,12 +33,6 @@ from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import BatchResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
-
-DRAFTS = endpoint("GET", "/invoices/draft")
-NEXT_NAME = endpoint("GET", "/invoices/name/{date}")
-SEND_STATUS = endpoint("GET", "/invoices/{id}/send")
-SEND_ONE = endpoint("POST", "/invoices/{id}/send")
-SEND_MANY = endpoint("POST", "/invoices/send")
 
 MAX_BULK = 50
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

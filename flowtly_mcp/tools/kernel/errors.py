@@ -12,6 +12,7 @@ import re
 from pydantic import ValidationError
 
 from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.api.paths import path_segments
 
 logger = logging.getLogger("flowtly_mcp.tools")
 
@@ -24,18 +25,21 @@ class ToolRefused(Exception):
     """The call was understood but deliberately not carried out (a guard, a preflight, read-only mode)."""
 
 
-_ITEM_PATH = re.compile(r"^(?:/api)?/([a-z-]+)/([^/?]+)")
+_FAMILY = re.compile(r"^[a-z-]+$")
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
 def _what(path: str) -> str:
     """A readable name for what a 404 path pointed at: "invoice 12", or the path itself when unknown."""
-    match = _ITEM_PATH.match(path)
-    if not match:
+    try:
+        segments, _ = path_segments(path)
+    except ValueError:
         return path
-    family, record_id = match.groups()
+    if len(segments) < 2 or not _FAMILY.match(segments[0]):
+        return path
+    family, record_id = segments[0], segments[1]
     if family == "e-invoicing":
-        return f"e-invoice for {path.split('/invoices/')[-1].split('/')[0]}" if "/invoices/" in path else path
+        return f"e-invoice for {segments[2]}" if len(segments) > 2 and record_id == "invoices" else path
     return f"{_singular(family)} {record_id}"
 
 

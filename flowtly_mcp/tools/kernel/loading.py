@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import anyio
 
+from flowtly_mcp.api.endpoints import Endpoint
 from flowtly_mcp.api.query import Params
 from flowtly_mcp.tools.kernel.runtime import Invocation
 
@@ -25,8 +26,12 @@ MAX_WARNINGS = 10
 
 @dataclass(frozen=True)
 class Listing:
-    path: str
+    endpoint: Endpoint
     params: Params | None = None
+
+    @property
+    def path(self) -> str:
+        return self.endpoint.path()
 
 
 class Progress:

@@ -14,22 +14,16 @@ from typing import Any
 import anyio
 
 from flowtly_mcp.api import errors as api_errors
-from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import EINVOICE_UPO, EINVOICE_XML, GET_INVOICE
 from flowtly_mcp.finance.calendar import today_in_poland
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.finance.ksef import Check, fa_seller_nip, ksef_number_of, preflight, rejection_hint, specific_fix
 from flowtly_mcp.finance.wire import embedded
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.files import save_download
 from flowtly_mcp.tools.kernel.loading import Progress
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.ksef import models as m
-
-GET_INVOICE = op("GET", "/invoices/{id}")
-DOWNLOAD_XML = op("GET", "/e-invoicing/invoices/{id}/download/xml")
-DOWNLOAD_UPO = op("GET", "/e-invoicing/invoices/{id}/download/upo")
-EI_PATH = "/e-invoicing/invoices"
 
 IN_FLIGHT = frozenset({"accepted", "processing"})
 IN_FLIGHT_CODES = frozenset({100, 150})
@@ -60,16 +54,8 @@ def in_flight(state: Mapping[str, Any]) -> bool:
     return status_of(state) in IN_FLIGHT or code_of(state) in IN_FLIGHT_CODES
 
 
-def invoice_path(invoice_id: str) -> str:
-    return refs.item_path("invoices", invoice_id)
-
-
-def ei_path(invoice_id: str, action: str) -> str:
-    return f"{EI_PATH}/{refs.quote_id(invoice_id)}/{action}"
-
-
 async def read_invoice(inv: Invocation, invoice_id: str) -> Record:
-    return await inv.api.get(invoice_path(invoice_id))
+    return await inv.api.get(GET_INVOICE.path(id=invoice_id))
 
 
 def outcome(invoice_id: str, record: Mapping[str, Any], state: Mapping[str, Any]) -> m.KsefOut:
@@ -132,7 +118,7 @@ async def poll(inv: Invocation, invoice_id: str, state: Mapping[str, Any]) -> tu
 
 async def save_upo(inv: Invocation, invoice_id: str, ksef_number: str) -> m.UpoOut:
     """Download the official receipt and keep it in the download directory, like any other download."""
-    download = await inv.api.download("GET", ei_path(invoice_id, "download/upo"), accept="application/xml")
+    download = await inv.api.download("GET", EINVOICE_UPO.path(id=invoice_id), accept="application/xml")
     saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=None, inline=False)
     return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size)
 
@@ -176,7 +162,7 @@ async def run_preflight(inv: Invocation, invoice_id: str) -> Preflight:
 
 async def _seller_nip(inv: Invocation, invoice_id: str) -> str | None:
     try:
-        download = await inv.api.download("GET", ei_path(invoice_id, "download/xml"), accept="application/xml")
+        download = await inv.api.download("GET", EINVOICE_XML.path(id=invoice_id), accept="application/xml")
     except (api_errors.NotFound, api_errors.Conflict, api_errors.UnprocessableEntity, api_errors.BadRequest):
         return None
     return fa_seller_nip(download.content)

@@ -14,22 +14,21 @@ from pydantic import Field, model_validator
 
 from flowtly_mcp.api import Download
 from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.api.endpoints import EINVOICE_PDF as PDF
+from flowtly_mcp.api.endpoints import EINVOICE_PREVIEW_PDF as PREVIEW_PDF
+from flowtly_mcp.api.endpoints import EINVOICE_UPO as UPO
+from flowtly_mcp.api.endpoints import EINVOICE_XML as XML
+from flowtly_mcp.api.endpoints import EINVOICES_XML as MANY_XML
+from flowtly_mcp.api.endpoints import INBOUND_EINVOICE_UPO as INBOUND_UPO
+from flowtly_mcp.api.endpoints import INBOUND_EINVOICE_XML as INBOUND_XML
+from flowtly_mcp.api.endpoints import INBOUND_EINVOICES_XML as MANY_INBOUND_XML
+from flowtly_mcp.api.endpoints import Endpoint
 from flowtly_mcp.models.common import InputModel, InvoiceRef, RefText
-from flowtly_mcp.tools.kernel.endpoints import Endpoint, endpoint
 from flowtly_mcp.tools.kernel.errors import ToolInputError
 from flowtly_mcp.tools.kernel.files import SavedFile, save_download
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
-
-XML = endpoint("GET", "/e-invoicing/invoices/{id}/download/xml")
-PDF = endpoint("GET", "/e-invoicing/invoices/{id}/download/pdf")
-PREVIEW_PDF = endpoint("GET", "/e-invoicing/invoices/{id}/download/preview/pdf")
-UPO = endpoint("GET", "/e-invoicing/invoices/{id}/download/upo")
-INBOUND_XML = endpoint("GET", "/e-invoicing/invoices/inbound/{id}/download/xml")
-INBOUND_UPO = endpoint("GET", "/e-invoicing/invoices/inbound/{id}/download/upo")
-MANY_XML = endpoint("GET", "/e-invoicing/invoices/download/xml")
-MANY_INBOUND_XML = endpoint("GET", "/e-invoicing/invoices/inbound/download/xml")
 
 MAX_ZIPPED = 100
 INBOUND_FAMILY = "e-invoicing"

@@ -16,13 +16,19 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from flowtly_mcp.api import wire
+from flowtly_mcp.api.endpoints import CORRECT_EINVOICE as CORRECTION
+from flowtly_mcp.api.endpoints import GET_CLIENT, GET_INVOICE
+from flowtly_mcp.api.endpoints import OPEN_KSEF_SESSION as OPEN_SESSION
+from flowtly_mcp.api.endpoints import QUEUE_INBOUND_EINVOICES as INBOUND_QUEUE
+from flowtly_mcp.api.endpoints import SEND_EINVOICE as SEND_ONE
+from flowtly_mcp.api.endpoints import SEND_EINVOICES as SEND_MANY
+from flowtly_mcp.api.endpoints import SYNC_INBOUND_EINVOICES as INBOUND_SYNC
 from flowtly_mcp.models.common import InputModel, InvoiceRef, Money
 from flowtly_mcp.models.invoices import VatRate
 from flowtly_mcp.tools.families import BY_PATH
-from flowtly_mcp.tools.invoices.facts import GET_CLIENT, GET_INVOICE, ClientNames, invoice_facts, invoice_iri
+from flowtly_mcp.tools.invoices.facts import ClientNames, invoice_facts, invoice_iri
 from flowtly_mcp.tools.kernel.batches import batch_result
 from flowtly_mcp.tools.kernel.bodies import body_of
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
@@ -33,13 +39,6 @@ from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResu
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, members, plain, shape, total_of
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
-
-OPEN_SESSION = endpoint("POST", "/e-invoicing/ksef/session")
-SEND_ONE = endpoint("POST", "/e-invoicing/invoices/{id}/send")
-SEND_MANY = endpoint("POST", "/e-invoices/send")
-CORRECTION = endpoint("POST", "/e-invoicing/invoices/{id}/correction")
-INBOUND_QUEUE = endpoint("POST", "/e-invoicing/invoices/inbound/queue")
-INBOUND_SYNC = endpoint("POST", "/e-invoicing/invoices/inbound/sync")
 
 MAX_BULK = 50
 # KSeF answers metadata queries for at most three months at a time.

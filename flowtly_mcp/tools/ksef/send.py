@@ -13,9 +13,16 @@ from typing import Any
 
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import (
+    CORRECT_EINVOICE,
+    EINVOICE_UPO,
+    EINVOICE_XML,
+    GET_INVOICE,
+    OPEN_KSEF_SESSION,
+    SEND_EINVOICE,
+)
 from flowtly_mcp.finance.ksef import can_correct, ksef_number_of
 from flowtly_mcp.finance.wire import iri_id
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.references import ref_id
@@ -24,11 +31,7 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped
 from flowtly_mcp.tools.ksef import models as m
 from flowtly_mcp.tools.ksef.common import (
-    DOWNLOAD_UPO,
-    DOWNLOAD_XML,
-    GET_INVOICE,
     Record,
-    ei_path,
     outcome,
     poll,
     read_invoice,
@@ -40,9 +43,6 @@ from flowtly_mcp.tools.ksef.common import (
 )
 
 TOOLSET = "workflows"
-OPEN_SESSION = op("POST", "/e-invoicing/ksef/session")
-SEND = op("POST", "/e-invoicing/invoices/{id}/send")
-CORRECT = op("POST", "/e-invoicing/invoices/{id}/correction")
 IRREVERSIBLE_WARNING = "KSeF keeps what it accepts: this cannot be undone, only corrected by a correction invoice."
 # Failures after which the request may or may not have reached the server.
 AMBIGUOUS = (api_errors.ApiConnectionError, api_errors.ApiTimeout, api_errors.ServerError)
@@ -82,9 +82,9 @@ async def _send(inv: Invocation, args: m.SendInput) -> m.KsefOut:
         raise refusal(checked, "sent to KSeF")
     before = state_of(checked.record)
     notes: list[str] = []
-    await inv.api.post_action("/e-invoicing/ksef/session")
+    await inv.api.post_action(OPEN_KSEF_SESSION.path())
     try:
-        answer = await inv.api.post_action(ei_path(invoice_id, "send"))
+        answer = await inv.api.post_action(SEND_EINVOICE.path(id=invoice_id))
         state: dict[str, Any] = dict(answer) if isinstance(answer, Mapping) else {}
     except AMBIGUOUS as failure:
         # The answer is lost, not necessarily the send: KSeF's state decides, never a second blind send.
@@ -149,7 +149,7 @@ async def _correct(inv: Invocation, args: m.CorrectionInput) -> m.CorrectionOut:
     earlier = _children(record)
     notes: list[str] = []
     try:
-        answer = await inv.api.post_action(ei_path(invoice_id, "correction"), {"correctionReason": args.reason})
+        answer = await inv.api.post_action(CORRECT_EINVOICE.path(id=invoice_id), {"correctionReason": args.reason})
         correction = dict(answer) if isinstance(answer, Mapping) else {}
     except AMBIGUOUS as failure:
         new = sorted(_children(await read_invoice(inv, invoice_id)) - earlier)
@@ -181,7 +181,13 @@ def ksef_send_specs() -> Iterator[ToolSpec]:
         description="Check and send an invoice to KSeF, then wait for its KSeF number and save the UPO.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
-        operations=(GET_INVOICE, DOWNLOAD_XML, OPEN_SESSION, SEND, DOWNLOAD_UPO),
+        operations=(
+            GET_INVOICE.operation,
+            EINVOICE_XML.operation,
+            OPEN_KSEF_SESSION.operation,
+            SEND_EINVOICE.operation,
+            EINVOICE_UPO.operation,
+        ),
         input_model=m.SendInput,
         output_model=m.KsefOut,
         handler=_send,
@@ -195,7 +201,7 @@ def ksef_send_specs() -> Iterator[ToolSpec]:
         description="Issue and send a correction invoice (KOR) for an invoice that already has a KSeF number.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
-        operations=(GET_INVOICE, CORRECT, DOWNLOAD_UPO),
+        operations=(GET_INVOICE.operation, CORRECT_EINVOICE.operation, EINVOICE_UPO.operation),
         input_model=m.CorrectionInput,
         output_model=m.CorrectionOut,
         handler=_correct,

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE, SYNC_INBOUND_EINVOICES
 from flowtly_mcp.finance.money import parse_optional_amount
 from flowtly_mcp.finance.wire import collection_members, parse_date, record_id
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.ksef import models as m
-from flowtly_mcp.tools.ksef.common import DOWNLOAD_UPO, GET_INVOICE, outcome, read_invoice, save_upo, state_of
+from flowtly_mcp.tools.ksef.common import outcome, read_invoice, save_upo, state_of
 
 TOOLSET = "workflows"
-SYNC_INBOUND = op("POST", "/e-invoicing/invoices/inbound/sync")
 
 
 async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
@@ -30,7 +29,7 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
 
 async def _sync_inbound(inv: Invocation, args: m.InboundInput) -> m.InboundOut:
     body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
-    answer = await inv.api.post_action("/e-invoicing/invoices/inbound/sync", body)
+    answer = await inv.api.post_action(SYNC_INBOUND_EINVOICES.path(), body)
     items = [_inbound(record) for record in collection_members(answer)]
     return m.InboundOut(total=_total(answer, len(items)), invoices=dumped_all(items[: args.limit]))
 
@@ -71,7 +70,7 @@ def ksef_status_specs() -> Iterator[ToolSpec]:
         description="An invoice's KSeF status and number, or why it was rejected and the fix; optionally the UPO.",
         toolset=TOOLSET,
         risk=Risk.READ,
-        operations=(GET_INVOICE, DOWNLOAD_UPO),
+        operations=(GET_INVOICE.operation, EINVOICE_UPO.operation),
         input_model=m.StatusInput,
         output_model=m.KsefOut,
         handler=_status,
@@ -82,7 +81,7 @@ def ksef_status_specs() -> Iterator[ToolSpec]:
         description="Pull purchase invoices KSeF holds for us, issued in a range of at most 3 months.",
         toolset=TOOLSET,
         risk=Risk.WRITE,
-        operations=(SYNC_INBOUND,),
+        operations=(SYNC_INBOUND_EINVOICES.operation,),
         input_model=m.InboundInput,
         output_model=m.InboundOut,
         handler=_sync_inbound,

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flowtly_mcp.tools.kernel.endpoints import endpoint
+from flowtly_mcp.api.endpoints import CREATE_SETUP_INTENT as SETUP_INTENT
 from flowtly_mcp.tools.kernel.params import NoInput
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain
-
-SETUP_INTENT = endpoint("POST", "/payment-methods/create-setup-intent")
 
 
 async def _setup_intent(inv: Invocation, _: Any) -> ItemResult:

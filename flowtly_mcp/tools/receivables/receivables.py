@@ -11,13 +11,13 @@ from datetime import date
 from decimal import Decimal
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import GET_CLIENT, LIST_CLIENTS, LIST_INVOICES
 from flowtly_mcp.finance.aging import BUCKETS, AgingLine, aging_report, overdue, top_debtors
 from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.calendar import today_in_poland
 from flowtly_mcp.finance.money import quantize, totals_by_currency
 from flowtly_mcp.finance.records import ClientView, InvoiceView
 from flowtly_mcp.finance.statement import client_statement
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, read_views
 from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
@@ -26,9 +26,6 @@ from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.receivables import models as m
 
 TOOLSET = "workflows"
-LIST_INVOICES = op("GET", "/invoices")
-LIST_CLIENTS = op("GET", "/clients")
-GET_CLIENT = op("GET", "/clients/{id}")
 
 
 class Books:
@@ -45,7 +42,7 @@ class Books:
 
 async def load_books(inv: Invocation, day: date, *, client_id: str | None = None) -> Books:
     invoice_params = {"client": refs.iri("clients", client_id)} if client_id else None
-    listings = {"invoices": Listing("/invoices", invoice_params), "clients": Listing("/clients")}
+    listings = {"invoices": Listing(LIST_INVOICES, invoice_params), "clients": Listing(LIST_CLIENTS)}
     records = await fetch_many(inv, listings, "reading invoices and clients", Progress(inv))
     warnings: list[str] = []
     invoices = read_views(records["invoices"], InvoiceView.from_api, warnings)
@@ -128,7 +125,7 @@ async def _overdue(inv: Invocation, args: m.OverdueInput) -> m.OverdueOut:
 
 async def _statement(inv: Invocation, args: m.StatementInput) -> m.StatementOut:
     client_id = ref_id(args.client, "clients", "client")
-    client = ClientView.from_api(await inv.api.get(refs.item_path("clients", client_id)))
+    client = ClientView.from_api(await inv.api.get(GET_CLIENT.path(id=client_id)))
     books = await load_books(inv, args.date_to, client_id=client_id)
     statement = client_statement(books.invoices, None, client_id, args.date_from, args.date_to)
     return m.StatementOut(
@@ -191,7 +188,7 @@ async def _top_debtors(inv: Invocation, args: m.TopDebtorsInput) -> m.TopDebtors
 
 
 def receivables_specs() -> Iterator[ToolSpec]:
-    reads = (LIST_INVOICES, LIST_CLIENTS)
+    reads = (LIST_INVOICES.operation, LIST_CLIENTS.operation)
     yield ToolSpec(
         name="receivables_aging",
         title="Receivables aging",
@@ -221,7 +218,7 @@ def receivables_specs() -> Iterator[ToolSpec]:
         description="A client's invoices and payments over a period with opening, running and closing balance.",
         toolset=TOOLSET,
         risk=Risk.READ,
-        operations=(GET_CLIENT, *reads),
+        operations=(GET_CLIENT.operation, *reads),
         input_model=m.StatementInput,
         output_model=m.StatementOut,
         handler=_statement,

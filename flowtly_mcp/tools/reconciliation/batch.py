@@ -14,10 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from flowtly_mcp.api import errors as api_errors
-from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, GET_INVOICE, LIST_APPLIED_PAYMENTS, LIST_TRANSACTIONS
 from flowtly_mcp.finance.matching import Outcome, Plan, reconcile_all
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, read_views
@@ -35,10 +34,6 @@ from flowtly_mcp.tools.reconciliation.matching_data import (
 from flowtly_mcp.tools.reconciliation.payment import apply_allocations, targets
 
 TOOLSET = "workflows"
-LIST_TRANSACTIONS = op("GET", "/transactions")
-GET_INVOICE = op("GET", "/invoices/{id}")
-LIST_APPLIED = op("GET", "/invoice-transactions")
-CREATE_APPLIED = op("POST", "/invoice-transactions")
 MAX_REASONS = 3
 
 
@@ -58,7 +53,7 @@ def _transaction_listing(date_from: date, date_to: date) -> Listing:
         "execDate[strictly_before]": (date_to + timedelta(days=1)).isoformat(),
         "amount[gt]": "0",
     }
-    return Listing("/transactions", params)
+    return Listing(LIST_TRANSACTIONS, params)
 
 
 async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput, progress: Progress) -> BatchPlan:
@@ -195,7 +190,7 @@ async def _why_not_now(inv: Invocation, transaction: BankTransaction, outcome: O
     assert outcome.chosen is not None
     for allocation in outcome.chosen.allocations:
         try:
-            invoice = InvoiceView.from_api(await inv.api.get(refs.item_path("invoices", allocation.invoice_id)))
+            invoice = InvoiceView.from_api(await inv.api.get(GET_INVOICE.path(id=allocation.invoice_id)))
         except ValueError as problem:
             return f"invoice {allocation.invoice_id} cannot be read again ({problem})"
         if invoice.open < allocation.amount:
@@ -213,7 +208,13 @@ def batch_specs() -> Iterator[ToolSpec]:
         description="Match every unapplied incoming payment of a period; dry_run=false applies confident matches.",
         toolset=TOOLSET,
         risk=Risk.WRITE,
-        operations=(LIST_TRANSACTIONS, GET_INVOICE, LIST_APPLIED, CREATE_APPLIED, *READ_OPERATIONS),
+        operations=(
+            LIST_TRANSACTIONS.operation,
+            GET_INVOICE.operation,
+            LIST_APPLIED_PAYMENTS.operation,
+            CREATE_APPLIED_PAYMENT.operation,
+            *READ_OPERATIONS,
+        ),
         input_model=m.ReconcileUnmatchedInput,
         output_model=m.UnmatchedOut,
         handler=_reconcile_unmatched,

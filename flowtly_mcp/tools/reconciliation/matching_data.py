@@ -13,22 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import LIST_APPLIED_PAYMENTS, LIST_CLIENTS, LIST_COUNTERPARTIES, LIST_INVOICES
 from flowtly_mcp.finance.matching import Allocation, Candidate, MatchIndex
 from flowtly_mcp.finance.records import AppliedPayment, BankTransaction, ClientView, CounterpartyView, InvoiceView
 from flowtly_mcp.finance.wire import iri_id
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, Record, fetch_many, read_views
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.reconciliation import models as m
 
-LIST_INVOICES = op("GET", "/invoices")
-LIST_CLIENTS = op("GET", "/clients")
-LIST_COUNTERPARTIES = op("GET", "/counterparties")
-READ_OPERATIONS = (LIST_INVOICES, LIST_CLIENTS, LIST_COUNTERPARTIES)
+READ_OPERATIONS = (LIST_INVOICES.operation, LIST_CLIENTS.operation, LIST_COUNTERPARTIES.operation)
 BASE_LISTINGS: Mapping[str, Listing] = {
-    "invoices": Listing("/invoices"),
-    "clients": Listing("/clients"),
-    "counterparties": Listing("/counterparties"),
+    "invoices": Listing(LIST_INVOICES),
+    "clients": Listing(LIST_CLIENTS),
+    "counterparties": Listing(LIST_COUNTERPARTIES),
 }
 
 
@@ -102,6 +99,6 @@ def candidate_out(candidate: Candidate) -> m.CandidateOut:
 async def applications_of(inv: Invocation, transaction_id: str) -> list[Record]:
     """The invoice-transactions pointing at a transaction, read fresh (never trusted from an earlier read)."""
     iri = refs.iri("transactions", transaction_id)
-    found = await inv.api.fetch_all("/invoice-transactions", {"transaction": iri})
+    found = await inv.api.fetch_all(LIST_APPLIED_PAYMENTS.path(), {"transaction": iri})
     # Checked here as well: a server that ignored the filter must not make every payment look applied.
     return [record for record in found if iri_id(record.get("transaction")) == transaction_id]

@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, GET_INVOICE, GET_TRANSACTION, LIST_APPLIED_PAYMENTS
 from flowtly_mcp.finance.allocation import AllocationProblem, Requested, plan_allocations
 from flowtly_mcp.finance.matching import Allocation, decide
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
-from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Progress, Record, get_many
@@ -38,16 +38,12 @@ from flowtly_mcp.tools.reconciliation.matching_data import (
 )
 
 TOOLSET = "workflows"
-GET_TRANSACTION = op("GET", "/transactions/{id}")
-GET_INVOICE = op("GET", "/invoices/{id}")
-LIST_APPLIED = op("GET", "/invoice-transactions")
-CREATE_APPLIED = op("POST", "/invoice-transactions")
 MAX_NOTES = 4
 
 
 async def read_transaction(inv: Invocation, value: str) -> tuple[Record, BankTransaction]:
     transaction_id = ref_id(value, "transactions", "transaction")
-    record = await inv.api.get(refs.item_path("transactions", transaction_id))
+    record = await inv.api.get(GET_TRANSACTION.path(id=transaction_id))
     try:
         return record, BankTransaction.from_api(record)
     except ValueError as problem:
@@ -137,7 +133,7 @@ async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Pr
 async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m.ReconcilePaymentInput) -> PaymentPlan:
     assert args.allocations is not None
     ids = [ref_id(a.invoice, "invoices", f"allocations[{i}].invoice") for i, a in enumerate(args.allocations)]
-    records = await get_many(inv, [refs.item_path("invoices", invoice_id) for invoice_id in ids])
+    records = await get_many(inv, [GET_INVOICE.path(id=invoice_id) for invoice_id in ids])
     invoices: list[InvoiceView] = []
     for position, invoice_record in enumerate(records):
         try:
@@ -201,7 +197,7 @@ async def apply_allocations(
             "date": transaction.date,
         }
         try:
-            record = await inv.api.create("/invoice-transactions", body, family="invoice-transactions")
+            record = await inv.api.create(CREATE_APPLIED_PAYMENT.path(), body, family="invoice-transactions")
         except Exception as failure:
             if not created:
                 raise
@@ -234,7 +230,7 @@ def payment_specs() -> Iterator[ToolSpec]:
         description="Invoices an incoming bank payment may settle, ranked, with allocations, confidence and reasons.",
         toolset=TOOLSET,
         risk=Risk.READ,
-        operations=(GET_TRANSACTION, *READ_OPERATIONS),
+        operations=(GET_TRANSACTION.operation, *READ_OPERATIONS),
         input_model=m.SuggestInput,
         output_model=m.SuggestOut,
         handler=_suggest,
@@ -246,7 +242,13 @@ def payment_specs() -> Iterator[ToolSpec]:
         description="Apply an incoming payment to invoices: given allocations or the automatic match.",
         toolset=TOOLSET,
         risk=Risk.WRITE,
-        operations=(GET_TRANSACTION, GET_INVOICE, LIST_APPLIED, CREATE_APPLIED, *READ_OPERATIONS),
+        operations=(
+            GET_TRANSACTION.operation,
+            GET_INVOICE.operation,
+            LIST_APPLIED_PAYMENTS.operation,
+            CREATE_APPLIED_PAYMENT.operation,
+            *READ_OPERATIONS,
+        ),
         input_model=m.ReconcilePaymentInput,
         output_model=m.ReconcileOut,
         handler=_reconcile,

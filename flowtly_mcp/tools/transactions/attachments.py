@@ -11,10 +11,18 @@ import anyio
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import APPLY_ATTACHMENT_SUGGESTION as APPLY_CHOSEN
+from flowtly_mcp.api.endpoints import APPLY_BEST_ATTACHMENT_SUGGESTION as APPLY_BEST
+from flowtly_mcp.api.endpoints import APPLY_SUPPLIER_SUGGESTION as APPLY_SUPPLIER
+from flowtly_mcp.api.endpoints import ATTACHMENT_SUGGESTIONS as SUGGESTIONS
+from flowtly_mcp.api.endpoints import ATTACHMENT_SUGGESTIONS_DEBUG as SUGGESTIONS_DEBUG
+from flowtly_mcp.api.endpoints import DETACH_ATTACHMENT as DETACH
+from flowtly_mcp.api.endpoints import GET_ATTACHMENT, GET_TRANSACTION
+from flowtly_mcp.api.endpoints import SEARCH_ATTACHMENTS as SEARCH
+from flowtly_mcp.api.endpoints import UPLOAD_ATTACHMENT as UPLOAD
 from flowtly_mcp.finance.identifiers import is_valid_eu_vat, is_valid_nip
 from flowtly_mcp.models.common import InputModel, Money, TransactionAttachmentRef, TransactionRef
 from flowtly_mcp.tools.families import BY_PATH
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.params import ListControls
@@ -24,17 +32,6 @@ from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
 from flowtly_mcp.tools.transactions.uploads import Document, from_base64, from_path
-
-UPLOAD = endpoint("POST", "/transaction-attachments/create")
-SEARCH = endpoint("GET", "/transaction-attachments/search")
-SUGGESTIONS = endpoint("GET", "/transaction-attachments/{id}/suggestions")
-SUGGESTIONS_DEBUG = endpoint("GET", "/transaction-attachments/{id}/suggestions-debug")
-APPLY_BEST = endpoint("POST", "/transaction-attachments/{id}/apply-suggestion")
-APPLY_CHOSEN = endpoint("POST", "/transaction-attachments/{id}/suggestions/{suggestionId}/apply")
-APPLY_SUPPLIER = endpoint("POST", "/transaction-attachments/{id}/apply-supplier-suggestion")
-DETACH = endpoint("POST", "/transaction-attachments/{id}/detach")
-GET_ATTACHMENT = endpoint("GET", "/transaction-attachments/{id}")
-GET_TRANSACTION = endpoint("GET", "/transactions/{id}")
 
 FAMILY = "transaction-attachments"
 _ATTACHMENTS = BY_PATH[FAMILY]

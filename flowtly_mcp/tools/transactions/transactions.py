@@ -10,13 +10,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import APPLY_TRANSACTION_SUGGESTION as APPLY_SUGGESTION
+from flowtly_mcp.api.endpoints import EXPORT_MT940 as MT940
+from flowtly_mcp.api.endpoints import IMPORT_TRANSACTIONS as IMPORT
+from flowtly_mcp.api.endpoints import TRANSACTION_ATTACHMENTS_ZIP as ATTACHMENTS_ZIP
+from flowtly_mcp.api.endpoints import TRANSACTION_SUGGESTIONS as SUGGESTIONS
+from flowtly_mcp.api.endpoints import TRANSACTIONS_WITH_PROBLEMS as WITH_PROBLEMS
+from flowtly_mcp.api.endpoints import UNASSIGNED_TRANSACTIONS as UNASSIGNED
 from flowtly_mcp.finance.identifiers import is_valid_iban, normalize_iban
 from flowtly_mcp.models.common import CounterpartyRef, InputModel, Money, TransactionRef
 from flowtly_mcp.models.filters import TransactionFilters
 from flowtly_mcp.tools.crud import query_of
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.kernel.bodies import body_of
-from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolInputError
 from flowtly_mcp.tools.kernel.files import INLINE_LIMIT_BYTES, SavedFile, save_download
 from flowtly_mcp.tools.kernel.params import ListControls
@@ -25,14 +31,6 @@ from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
-
-UNASSIGNED = endpoint("GET", "/transactions/unassigned")
-WITH_PROBLEMS = endpoint("GET", "/transactions/with-problems")
-SUGGESTIONS = endpoint("GET", "/transactions/{id}/suggestions")
-APPLY_SUGGESTION = endpoint("POST", "/transactions/{id}/suggestions/{suggestionId}/apply")
-IMPORT = endpoint("POST", "/transactions/import")
-MT940 = endpoint("GET", "/transactions/export/mt940")
-ATTACHMENTS_ZIP = endpoint("POST", "/transactions/attachments/zip")
 
 MAX_IMPORT = 1000
 MAX_ZIPPED = 100
