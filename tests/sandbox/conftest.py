@@ -8,7 +8,7 @@ from datetime import date
 import httpx2
 import pytest
 
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox import Profile, Sandbox, SandboxConfig
 from tests.sandbox.fixture import tiny_dataset
 
 TODAY = date(2026, 3, 16)
@@ -23,7 +23,14 @@ def anyio_backend() -> str:
 
 
 def make_sandbox(**overrides: object) -> Sandbox:
-    settings: dict[str, object] = {"token": TOKEN, "today": TODAY, "dataset": tiny_dataset(TODAY)}
+    # These tests exercise the sandbox's rules through its extended fields (row amounts, open amounts, KSeF
+    # status codes, problems); test_profiles.py checks the documented shape.
+    settings: dict[str, object] = {
+        "token": TOKEN,
+        "today": TODAY,
+        "dataset": tiny_dataset(TODAY),
+        "profile": Profile.EXTENDED,
+    }
     settings.update(overrides)
     return Sandbox(SandboxConfig(**settings))  # type: ignore[arg-type]
 

@@ -153,3 +153,14 @@ async def test_ksef_rejects_a_document_the_schema_rejects_as_a_file_verification
     assert "P_7" in state["rejectionReason"]
     assert state["providerPayload"][-1]["details"][0] == state["rejectionReason"]
     box.close()
+
+
+def test_a_calendar_before_fa3_took_effect_still_produces_valid_documents() -> None:
+    box = make_sandbox(today=date(2025, 4, 15))
+    try:
+        invoice = next(i for i in box.store.all("invoices") if i.get("status") != "draft")
+        document = invoice_xml(box.world, invoice)
+        assert schema_problems(document) == []
+        assert b"<DataWytworzeniaFa>2025-09-01T00:00:00Z</DataWytworzeniaFa>" in document
+    finally:
+        box.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +40,9 @@ _SLOT_ORDER = ("1", "2", "3", "4", "6_1", "6_2", "6_3", "7", "8", "9", "10")
 _TAXED_SLOTS = ("1", "2", "3", "4")
 # The legal basis printed for exempt (zw) rows: the general exemption list of the VAT act.
 _EXEMPTION_BASIS = "art. 43 ust. 1 ustawy o VAT"
-_UNKNOWN_ADDRESS = "adres niedostępny w metadanych KSeF"
+_UNKNOWN_ADDRESS = "adres nieznany"
+# FA(3) documents exist from this moment on (the schema's lower bound of DataWytworzeniaFa).
+FA3_IN_FORCE = datetime(2025, 9, 1, tzinfo=UTC)
 _PAYMENT_FORMS = {"cash": "1", "card": "2", "transfer": "6"}
 
 
@@ -123,14 +126,25 @@ def _party(parent: ET.Element, tag: str, party: Party, *, buyer: bool) -> None:
         if second_line:
             _add(address, "AdresL2", second_line)
     elif not buyer:
-        # The seller's address is required. Inbound invoices are rebuilt from KSeF metadata, which has none:
-        # say so rather than invent one.
+        # The seller's address is required. Inbound invoices are rebuilt from KSeF metadata, which has none
+        # (nor has a hand-made organization without an address): say so rather than invent one.
         address = _add(node, "Adres")
         _add(address, "KodKraju", party.country or "PL")
         _add(address, "AdresL1", _UNKNOWN_ADDRESS)
     if buyer:
         _add(node, "JST", 2)
         _add(node, "GV", 2)
+
+
+def _creation_moment(created_at: str) -> str:
+    """When the file was made; a sandbox whose calendar lies before FA(3) took effect dates it on that day."""
+    try:
+        moment = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return created_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(moment, FA3_IN_FORCE).isoformat().replace("+00:00", "Z")
 
 
 def build(data: InvoiceData) -> bytes:
@@ -140,7 +154,7 @@ def build(data: InvoiceData) -> bytes:
     header = _add(root, "Naglowek")
     _add(header, "KodFormularza", "FA", kodSystemowy="FA (3)", wersjaSchemy="1-0E")
     _add(header, "WariantFormularza", 3)
-    _add(header, "DataWytworzeniaFa", data.created_at)
+    _add(header, "DataWytworzeniaFa", _creation_moment(data.created_at))
     _add(header, "SystemInfo", "Flowtly")
     _party(root, "Podmiot1", data.seller, buyer=False)
     _party(root, "Podmiot2", data.buyer, buyer=True)
