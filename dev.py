@@ -4,7 +4,8 @@
     python3 dev.py serve [ARGS...]   install, then run the MCP server over stdio on the embedded sandbox
     python3 dev.py test [PYTEST ARGS...]   install (with dev tools), then lint, type-check and run every test
 
-The environment lives in .venv and is reinstalled only when pyproject.toml changes.
+The environment lives in .venv and is reinstalled only when pyproject.toml changes. The tests run on parallel
+workers (pytest-xdist); pass `-n 0` to run them in one process.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -20,6 +22,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# Two workers per core at most three: many tests wait on subprocesses and sockets, few keep a core busy.
+WORKERS = str(min(3, max(2, (os.cpu_count() or 1) + 1)))
 
 
 def _log(message: str) -> None:
@@ -32,22 +36,36 @@ def _ensure_env(extras: str) -> None:
         sys.exit(f"Python 3.11+ is required, this is {sys.version.split()[0]}")
     stamp = VENV / f".installed-{extras or 'base'}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest and PYTHON.exists():
+    # The dev install holds everything the plain one does, so either stamp serves `serve`.
+    satisfying = [stamp] if extras else [stamp, VENV / ".installed-dev"]
+    if PYTHON.exists() and any(s.exists() and s.read_text() == digest for s in satisfying):
         return
+    started = time.monotonic()
     if not PYTHON.exists():
-        _log(f"creating {VENV}")
+        _log(f"step 1/2: creating {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     target = f".[{extras}]" if extras else "."
-    _log(f"installing {target} (first run takes a minute)")
-    quiet = ["--quiet"] if not os.environ.get("CI") else []
-    # pip's own output would corrupt the stdio channel, so it is sent to stderr.
+    _log(f"step 2/2: installing {target} into .venv (first run takes a minute or two; pip's progress follows)")
+    # pip's own output would corrupt the stdio channel, so it is sent to stderr; --progress-bar off keeps it to
+    # one line per package, readable in a terminal and in a client's log alike.
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", *quiet, "--disable-pip-version-check", "-e", target],
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--progress-bar",
+            "off",
+            "-e",
+            target,
+        ],
         check=True,
         cwd=ROOT,
         stdout=sys.stderr,
     )
     stamp.write_text(digest)
+    _log(f"installed in {time.monotonic() - started:.0f} s")
 
 
 def _run(argv: list[str]) -> int:
@@ -56,7 +74,18 @@ def _run(argv: list[str]) -> int:
 
 def serve(args: list[str]) -> int:
     _ensure_env("")
-    return _run([str(PYTHON), "-m", "flowtly_mcp", "--sandbox", *args])
+    argv = [str(PYTHON), "-m", "flowtly_mcp", "--sandbox", *args]
+    if os.name == "nt":
+        return _run(argv)
+    # The server replaces this process: Ctrl-C and a closed stdin reach it alone, with no wrapper to interrupt.
+    os.chdir(ROOT)
+    os.execv(argv[0], argv)
+
+
+def _pytest_args(args: list[str]) -> list[str]:
+    chosen = any(arg.startswith(("-n", "--numprocesses")) for arg in args)
+    # loadgroup keeps tests marked xdist_group together on one worker, so shared fixtures are built once.
+    return args if chosen else ["-n", WORKERS, "--dist", "loadgroup", *args]
 
 
 def test(args: list[str]) -> int:
@@ -69,7 +98,7 @@ def test(args: list[str]) -> int:
         _log(" ".join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step)))
         if code := _run(step):
             return code
-    code = _run([str(PYTHON), "-m", "pytest", *args])
+    code = _run([str(PYTHON), "-m", "pytest", *_pytest_args(args)])
     if code == 5:
         _log("pytest collected no tests: failing on purpose")
     return code
@@ -80,7 +109,15 @@ def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.stderr.write(__doc__ or "")
         return 2
-    return commands[sys.argv[1]](sys.argv[2:])
+    try:
+        return commands[sys.argv[1]](sys.argv[2:])
+    except KeyboardInterrupt:
+        # Ctrl-C during the install or the tests: stop without a traceback; the next run picks up from here.
+        _log("interrupted")
+        return 130
+    except subprocess.CalledProcessError as exc:
+        _log(f"installing failed (exit {exc.returncode}); pip's messages above say why")
+        return exc.returncode
 
 
 if __name__ == "__main__":

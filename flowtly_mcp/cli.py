@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from flowtly_mcp import __version__
@@ -91,6 +95,52 @@ def _build(args: argparse.Namespace) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a person in a terminal stops the server: a goodbye, not a traceback.
+        _say_stopped()
+        return 130
+
+
+_STOPPED = threading.Event()
+STOP_GRACE = 3.0  # seconds the server gets to unwind after Ctrl-C before the process ends regardless
+
+
+def _say_stopped() -> None:
+    if not _STOPPED.is_set():
+        _STOPPED.set()
+        print("flowtly-mcp: stopped", file=sys.stderr, flush=True)
+
+
+def _exit_after_grace() -> None:
+    _say_stopped()
+    os._exit(130)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_promptly() -> Iterator[None]:
+    """Ctrl-C stops the stdio server within STOP_GRACE seconds.
+
+    Once a client has connected, the SDK's unwinding can wait for a read of stdin that never returns, and
+    asyncio's own handler would then leave a person waiting for a second Ctrl-C. Each write the server makes is
+    already committed when it answers, so ending the process after the grace period loses nothing.
+    """
+
+    def interrupted(_signum: int, _frame: FrameType | None) -> None:
+        timer = threading.Timer(STOP_GRACE, _exit_after_grace)
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     # stdout carries the MCP protocol over stdio: logs go to stderr.
     logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -106,7 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.transport == "http":
             return _serve_http(args)
         server = _build(args)
-        server.run()
+        _announce_stdio(server, args)
+        # Ends by itself, quietly, when the client closes stdin.
+        with _ctrl_c_ends_promptly():
+            server.run()
         return 0
     except ConfigError as exc:
         print(f"flowtly-mcp: {exc}", file=sys.stderr)
@@ -118,6 +171,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"flowtly-mcp: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def _announce_stdio(server: Any, args: argparse.Namespace) -> None:
+    """One line on stderr once the server is built: a person in a terminal knows it is up and what it serves."""
+    import anyio
+
+    count = len(anyio.run(server.list_tools))
+    if args.sandbox:
+        from flowtly_mcp.sandbox import default_db_path
+
+        source = f"the embedded sandbox (database {args.sandbox_db or default_db_path()})"
+    else:
+        source = settings_from(args).api.base_url
+    print(
+        f"flowtly-mcp {__version__} ready: {count} tools over stdio against {source}; "
+        "waiting for an MCP client on stdin (Ctrl-C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _serve_http(args: argparse.Namespace) -> int:
