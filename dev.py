@@ -3,6 +3,7 @@
 
     python3 dev.py serve [ARGS...]   install, then run the MCP server over stdio on the embedded sandbox
     python3 dev.py test [PYTEST ARGS...]   install (with dev tools), then lint, type-check and run every test
+    python3 dev.py bundle [--out DIR]   pack the Claude Desktop bundle (.mcpb) into DIR (default dist/); needs npm
 
 The environment lives in .venv and is reinstalled only when pyproject.toml changes. The tests run on parallel
 workers (pytest-xdist); pass `-n 0` to run them in one process.
@@ -11,7 +12,9 @@ workers (pytest-xdist); pass `-n 0` to run them in one process.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -104,8 +107,74 @@ def test(args: list[str]) -> int:
     return code
 
 
+MCPB_VERSION = "2.1.2"  # the official @anthropic-ai/mcpb CLI, installed on demand into .cache/mcpb
+MCPB_PREFIX = ROOT / ".cache" / "mcpb"
+# What the bundle carries: the package's source and what uv needs to build it. Dependencies are not bundled:
+# the host's uv installs them from pyproject.toml (MCPB server type "uv").
+BUNDLE_FILES = ("pyproject.toml", "README.md", "LICENSE")
+
+
+def mcpb_cli() -> Path:
+    """The mcpb executable in .cache/mcpb, installed with npm when missing."""
+    executable = MCPB_PREFIX / "node_modules" / ".bin" / ("mcpb.cmd" if os.name == "nt" else "mcpb")
+    installed = MCPB_PREFIX / "node_modules" / "@anthropic-ai" / "mcpb" / "package.json"
+    if installed.is_file() and json.loads(installed.read_text())["version"] == MCPB_VERSION and executable.exists():
+        return executable
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("packing the bundle needs Node.js and npm (for the official @anthropic-ai/mcpb CLI)")
+    _log(f"installing @anthropic-ai/mcpb@{MCPB_VERSION} into {MCPB_PREFIX}")
+    MCPB_PREFIX.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [npm, "install", "--prefix", str(MCPB_PREFIX), "--no-audit", "--no-fund", f"@anthropic-ai/mcpb@{MCPB_VERSION}"],
+        check=True,
+        stdout=sys.stderr,
+    )
+    return executable
+
+
+def _package_files() -> list[Path]:
+    """The package's files as git tracks them (no caches, no local leftovers); every file outside a checkout."""
+    if (ROOT / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "flowtly_mcp"], cwd=ROOT, capture_output=True, check=True
+        ).stdout.decode()
+        return [ROOT / name for name in listed.split("\0") if name]
+    return [path for path in (ROOT / "flowtly_mcp").rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+
+
+def stage_bundle(stage: Path) -> dict[str, str]:
+    """Lay out the bundle's directory at `stage`; returns the manifest."""
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    shutil.copy2(ROOT / "packaging" / "mcpb" / "manifest.json", stage / "manifest.json")
+    for name in BUNDLE_FILES:
+        shutil.copy2(ROOT / name, stage / name)
+    for path in _package_files():
+        target = stage / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    manifest: dict[str, str] = json.loads((stage / "manifest.json").read_text())
+    return manifest
+
+
+def bundle(args: list[str]) -> int:
+    out = Path(args[args.index("--out") + 1]).resolve() if "--out" in args else ROOT / "dist"
+    cli = mcpb_cli()
+    stage = ROOT / "build" / "mcpb" / "flowtly-mcp"
+    manifest = stage_bundle(stage)
+    target = out / f"{manifest['name']}-{manifest['version']}.mcpb"
+    out.mkdir(parents=True, exist_ok=True)
+    for step in ([str(cli), "validate", str(stage / "manifest.json")], [str(cli), "pack", str(stage), str(target)]):
+        _log(" ".join(["mcpb", *step[1:]]))
+        if code := _run(step):
+            return code
+    _log(f"bundle: {target}")
+    return 0
+
+
 def main() -> int:
-    commands = {"serve": serve, "test": test}
+    commands = {"serve": serve, "test": test, "bundle": bundle}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.stderr.write(__doc__ or "")
         return 2
@@ -116,7 +185,7 @@ def main() -> int:
         _log("interrupted")
         return 130
     except subprocess.CalledProcessError as exc:
-        _log(f"installing failed (exit {exc.returncode}); pip's messages above say why")
+        _log(f"{Path(str(exc.cmd[0])).name} failed (exit {exc.returncode}); its messages above say why")
         return exc.returncode
 
 

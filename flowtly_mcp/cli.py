@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Any
 
 from flowtly_mcp import __version__
-from flowtly_mcp.config import ConfigError, ServerSettings, parse_confirm, parse_toolsets
+from flowtly_mcp.config import ConfigError, ServerSettings, parse_bool, parse_confirm, parse_toolsets
 
 SANDBOX_TOKEN = "sandbox-token"
 SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
@@ -25,7 +25,9 @@ SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flowtly-mcp", description="MCP server for the Flowtly finance API.")
     parser.add_argument("--version", action="version", version=f"flowtly-mcp {__version__}")
-    parser.add_argument("--sandbox", action="store_true", help="serve against the embedded sandbox (no account)")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="serve against the embedded sandbox, no account (FLOWTLY_SANDBOX)"
+    )
     parser.add_argument("--sandbox-db", type=Path, help="sandbox database file (default: in the user data dir)")
     parser.add_argument("--toolsets", help="comma list of toolsets, 'default' or 'all' (FLOWTLY_TOOLSETS)")
     parser.add_argument("--read-only", action="store_true", default=None, help="list only read tools")
@@ -123,8 +125,8 @@ def _ctrl_c_ends_promptly() -> Iterator[None]:
     """Ctrl-C stops the stdio server within STOP_GRACE seconds.
 
     Once a client has connected, the SDK's unwinding can wait for a read of stdin that never returns, and
-    asyncio's own handler would then leave a person waiting for a second Ctrl-C. Each write the server makes is
-    already committed when it answers, so ending the process after the grace period loses nothing.
+    asyncio's own handler would then leave a person waiting for a second Ctrl-C. A request still running when the
+    grace ends is cut off, as closing the terminal would cut it off; a finished one is already committed.
     """
 
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
@@ -147,6 +149,8 @@ def _main(argv: Sequence[str] | None) -> int:
     # One line per HTTP request is noise at INFO; our own client logs requests at DEBUG.
     logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
+        # A switch a settings form can set (the Claude Desktop bundle's "sandbox mode"), as well as the flag.
+        args.sandbox = args.sandbox or parse_bool("FLOWTLY_SANDBOX", os.environ.get("FLOWTLY_SANDBOX", ""))
         if args.command == "sandbox":
             return _run_sandbox(args)
         if args.command == "tools":
