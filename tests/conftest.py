@@ -24,6 +24,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     home = Path(tempfile.mkdtemp(prefix="flowtly-tests-home-"))
     config.stash[_home_key] = home
+    # The developer's registry settings (a proxy, a mirror) are still read, from where they are; nothing is written.
+    real_home = Path.home()
+    if (npmrc := real_home / ".npmrc").is_file():
+        os.environ.setdefault("npm_config_userconfig", str(npmrc))
+    if (pip_conf := real_home / ".config" / "pip" / "pip.conf").is_file():
+        os.environ.setdefault("PIP_CONFIG_FILE", str(pip_conf))
     os.environ.update(
         {
             _MARK: str(home),
