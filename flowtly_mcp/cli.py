@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from flowtly_mcp import __version__
-from flowtly_mcp.config import ConfigError, ServerSettings, parse_confirm, parse_toolsets
+from flowtly_mcp.config import ConfigError, ServerSettings, parse_bool, parse_confirm, parse_toolsets
 
 SANDBOX_TOKEN = "sandbox-token"
 SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
@@ -21,7 +25,9 @@ SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flowtly-mcp", description="MCP server for the Flowtly finance API.")
     parser.add_argument("--version", action="version", version=f"flowtly-mcp {__version__}")
-    parser.add_argument("--sandbox", action="store_true", help="serve against the embedded sandbox (no account)")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="serve against the embedded sandbox, no account (FLOWTLY_SANDBOX)"
+    )
     parser.add_argument("--sandbox-db", type=Path, help="sandbox database file (default: in the user data dir)")
     parser.add_argument("--toolsets", help="comma list of toolsets, 'default' or 'all' (FLOWTLY_TOOLSETS)")
     parser.add_argument("--read-only", action="store_true", default=None, help="list only read tools")
@@ -96,12 +102,60 @@ def _build(args: argparse.Namespace) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C is how a person in a terminal stops the server: a goodbye, not a traceback.
+        _say_stopped()
+        return 130
+
+
+_STOPPED = threading.Event()
+STOP_GRACE = 3.0  # seconds the server gets to unwind after Ctrl-C before the process ends regardless
+
+
+def _say_stopped() -> None:
+    if not _STOPPED.is_set():
+        _STOPPED.set()
+        print("flowtly-mcp: stopped", file=sys.stderr, flush=True)
+
+
+def _exit_after_grace() -> None:
+    _say_stopped()
+    os._exit(130)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_promptly() -> Iterator[None]:
+    """Ctrl-C stops the stdio server within STOP_GRACE seconds.
+
+    Once a client has connected, the SDK's unwinding can wait for a read of stdin that never returns, and
+    asyncio's own handler would then leave a person waiting for a second Ctrl-C. A request still running when the
+    grace ends is cut off, as closing the terminal would cut it off; a finished one is already committed.
+    """
+
+    def interrupted(_signum: int, _frame: FrameType | None) -> None:
+        timer = threading.Timer(STOP_GRACE, _exit_after_grace)
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     # stdout carries the MCP protocol over stdio: logs go to stderr.
     logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # One line per HTTP request is noise at INFO; our own client logs requests at DEBUG.
     logging.getLogger("httpx2").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
+        # A switch a settings form can set (the Claude Desktop bundle's "sandbox mode"), as well as the flag.
+        args.sandbox = args.sandbox or parse_bool("FLOWTLY_SANDBOX", os.environ.get("FLOWTLY_SANDBOX", ""))
         if args.command == "sandbox":
             return _run_sandbox(args)
         if args.command == "tools":
@@ -111,7 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.transport == "http":
             return _serve_http(args)
         server = _build(args)
-        server.run()
+        _announce_stdio(server, args)
+        # Ends by itself, quietly, when the client closes stdin.
+        with _ctrl_c_ends_promptly():
+            server.run()
         return 0
     except ConfigError as exc:
         print(f"flowtly-mcp: {exc}", file=sys.stderr)
@@ -124,6 +181,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"flowtly-mcp: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def _announce_stdio(server: Any, args: argparse.Namespace) -> None:
+    """One line on stderr once the server is built: a person in a terminal knows it is up and what it serves."""
+    import anyio
+
+    count = len(anyio.run(server.list_tools))
+    if args.sandbox:
+        from flowtly_mcp.sandbox import default_db_path
+
+        source = f"the embedded sandbox (database {args.sandbox_db or default_db_path()})"
+    else:
+        source = settings_from(args).api.base_url
+    print(
+        f"flowtly-mcp {__version__} ready: {count} tools over stdio against {source}; "
+        "waiting for an MCP client on stdin (Ctrl-C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _serve_http(args: argparse.Namespace) -> int:

@@ -50,10 +50,39 @@ def server_for(sandbox: Sandbox, tmp_path: Any, transport: httpx2.AsyncBaseTrans
     return build_server(ServerSettings.from_env(values), transport=transport or httpx2.ASGITransport(app=sandbox.app))
 
 
+class CurrentSandbox:
+    """An ASGI app that forwards to the sandbox of the running test.
+
+    Building a server with every tool takes about a second, so servers are built once per worker and reach each
+    test's fresh sandbox through this forwarder.
+    """
+
+    def __init__(self) -> None:
+        self.target: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.target(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def shared_servers(tmp_path_factory: pytest.TempPathFactory) -> tuple[CurrentSandbox, dict[Any, Any], Any]:
+    return CurrentSandbox(), {}, tmp_path_factory.mktemp("workflow-servers")
+
+
 @pytest.fixture
-def make_server(sandbox: Sandbox, tmp_path: Any) -> ServerFactory:
+def make_server(
+    sandbox: Sandbox, tmp_path: Any, shared_servers: tuple[CurrentSandbox, dict[Any, Any], Any]
+) -> ServerFactory:
+    current, cache, session_dir = shared_servers
+    current.target = sandbox.app
+
     def factory(transport: httpx2.AsyncBaseTransport | None = None, **env: str) -> MCPServer[Any]:
-        return server_for(sandbox, tmp_path, transport, **env)  # type: ignore[no-any-return]
+        if transport is not None:  # a test's own wrapper around this sandbox: a server of its own
+            return server_for(sandbox, tmp_path, transport, **env)  # type: ignore[no-any-return]
+        key = (sandbox.config.token, tuple(sorted(env.items())))
+        if key not in cache:
+            cache[key] = server_for(sandbox, session_dir, httpx2.ASGITransport(app=current), **env)
+        return cache[key]  # type: ignore[no-any-return]
 
     return factory
 
