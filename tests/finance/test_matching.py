@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from flowtly_mcp.finance.matching import Allocation, Candidate, MatchIndex, Plan, decide, reconcile_all, suggest_matches
 from flowtly_mcp.finance.records import InvoiceView
 
-from .builders import client, counterparty, invoice, transaction
+from .builders import CONFIGURED_ACCOUNTS, client, counterparty, invoice, transaction
 
 BETA_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 ACME_NIP = "8567346215"
@@ -31,7 +31,10 @@ COUNTERPARTIES = [
 
 
 def index_of(*invoices: InvoiceView, closed: tuple[str, ...] = ()) -> MatchIndex:
-    return MatchIndex.build(invoices, CLIENTS, COUNTERPARTIES, closed_invoice_numbers=closed)
+    # The organisation's accounts are configured here; deriving them from invoices is tested in test_payers.py.
+    return MatchIndex.build(
+        invoices, CLIENTS, COUNTERPARTIES, closed_invoice_numbers=closed, accounts=CONFIGURED_ACCOUNTS
+    )
 
 
 def single(candidate: Candidate) -> Allocation:
