@@ -179,8 +179,7 @@ def test_eur_into_the_eur_account_pays_eur_invoices_and_never_pln_ones() -> None
 
 def test_an_unknown_currency_is_never_pln_and_never_applied() -> None:
     index = index_of(beta(1, "1230.00"))
-    elsewhere = {"bankAccount": "PL10105000997603123456789123"}
-    outcome = decide(transaction("txn_1", "1230.00", "FV/2026/10/0001", tin=BETA_NIP, **elsewhere), index)
+    outcome = decide(transaction("txn_1", "1230.00", "FV/2026/10/0001", tin=BETA_NIP, bankAccount=GAMMA_IBAN), index)
     assert outcome.status == "review"
     assert outcome.currency is None
     assert outcome.reasons[0] == (
@@ -188,7 +187,9 @@ def test_an_unknown_currency_is_never_pln_and_never_applied() -> None:
         "invoices are payable to; configure the account's currency"
     )
     configured = MatchIndex.build([beta(1, "1230.00")], CLIENTS, COUNTERPARTIES, accounts={GAMMA_IBAN: "PLN"})
-    assert decide(transaction("txn_2", "1230.00", "x", tin=BETA_NIP, **elsewhere), configured).status == "auto"
+    assert (
+        decide(transaction("txn_2", "1230.00", "x", tin=BETA_NIP, bankAccount=GAMMA_IBAN), configured).status == "auto"
+    )
 
 
 def test_an_account_whose_invoices_disagree_on_currency_has_no_currency() -> None:

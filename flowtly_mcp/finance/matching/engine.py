@@ -154,7 +154,15 @@ def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
             )
         else:
             evaluation.candidates.append(candidate)
-    evaluation.candidates.extend(_groups(transaction, currency, index, references, payer, evaluation))
+    groups = _groups(transaction, currency, index, references, payer, evaluation)
+    named_exactly = {i for group in groups if set(group.invoice_ids) <= set(references) for i in group.invoice_ids}
+    if named_exactly:
+        # The title names these invoices and their sum is the payment: reading it as an over-payment of one of
+        # them contradicts the title's other references, so such a reading is not offered.
+        evaluation.candidates = [
+            c for c in evaluation.candidates if not (len(c.allocations) == 1 and c.invoice_ids[0] in named_exactly)
+        ]
+    evaluation.candidates.extend(groups)
     _credit_unique_fit(transaction, currency, index, scan, payer, evaluation)
     # A candidate whose evidence cancels out (an amount that matches another client's invoice) is noise.
     evaluation.candidates = sorted(
