@@ -235,6 +235,13 @@ class _Generator:
     def eur_for_pln(self) -> None:
         invoice = self._take(self.order, "PLN")
         client = self._client_of(invoice)
+        same_in_eur = any(
+            self.invoices[i]["currency"] == "EUR" and self.invoices[i]["amount"] == invoice["amount"]
+            for i in self.by_client[client]
+        )
+        if same_in_eur:  # then the EUR payment would rightly pay that EUR invoice: not a decoy
+            self.unrelated()
+            return
         self._transfer("payment", Decimal(invoice["amount"]), client, (), "decoy: EUR paying a PLN figure", "EUR")
 
     def unrelated(self) -> None:

@@ -8,10 +8,14 @@ accounts the organisation's invoices are payable to (or configured); unknown is 
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import combinations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flowtly_mcp.finance.matching import MatchIndex, Outcome, decide, reconcile_all
+from flowtly_mcp.finance.matching.unique import unique_fit
 from flowtly_mcp.finance.records import InvoiceView
 
 from .builders import OUR_ACCOUNTS, client, counterparty, invoice, transaction
@@ -228,3 +232,23 @@ def test_a_plan_applies_unique_fits_once() -> None:
         index,
     )
     assert [outcome.status for outcome in plan.outcomes] == ["auto", "review"]
+
+
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=40), min_size=0, max_size=9),
+    target=st.integers(min_value=1, max_value=100),
+)
+def test_a_unique_fit_is_exactly_what_brute_force_finds(amounts: list[int], target: int) -> None:
+    pool = [beta(n, f"{amount}.00") for n, amount in enumerate(amounts, start=1)]
+    every = [
+        combo
+        for size in (1, 2, 3)
+        for combo in combinations(pool, size)
+        if sum(invoice.open for invoice in combo) == target
+    ]
+    fit = unique_fit(pool, Decimal(target))
+    if len(every) == 1:
+        assert fit.invoices == every[0]
+    else:
+        assert fit.invoices is None
+        assert fit.fits == min(len(every), 2)

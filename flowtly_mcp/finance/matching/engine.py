@@ -27,7 +27,7 @@ from .references import Reference, TitleReferences, find_references
 from .results import Candidate, Outcome, Plan
 from .scoring import FX_TOLERANCE, UNIQUE_FIT_POINTS, confidence, score_group, score_single
 from .subsets import DEFAULT_MAX_ITEMS, find_exact_subset
-from .unique import unique_fit
+from .unique import Fit, unique_fit
 
 DEFAULT_AUTO_THRESHOLD = 140
 DEFAULT_CANDIDATE_LIMIT = 5
@@ -35,8 +35,6 @@ DEFAULT_CANDIDATE_LIMIT = 5
 AMOUNT_POOL_LIMIT = 10
 SUBSET_POOL_SIZE = 15
 SUBSET_SCAN_LIMIT = 200
-# A certain payer with more open invoices in one currency than this gets no proof of a unique fit.
-MAX_PAYER_SCAN = 500
 
 
 @dataclass(slots=True)
@@ -154,7 +152,10 @@ def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
             )
         else:
             evaluation.candidates.append(candidate)
-    groups = _groups(transaction, currency, index, references, payer, evaluation)
+    fit = _unique_fit(transaction, currency, index, scan, payer, evaluation)
+    # With the payer's one fit proven, searching its invoices for combinations again would find the same one.
+    proven = payer.certain.client_id if fit is not None and payer.certain else None
+    groups = _groups(transaction, currency, index, references, payer, evaluation, skip_client=proven)
     named_exactly = {i for group in groups if set(group.invoice_ids) <= set(references) for i in group.invoice_ids}
     if named_exactly:
         # The title names these invoices and their sum is the payment: reading it as an over-payment of one of
@@ -163,7 +164,8 @@ def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
             c for c in evaluation.candidates if not (len(c.allocations) == 1 and c.invoice_ids[0] in named_exactly)
         ]
     evaluation.candidates.extend(groups)
-    _credit_unique_fit(transaction, currency, index, scan, payer, evaluation)
+    if fit is not None and currency is not None:
+        _credit_unique_fit(transaction, currency, index, fit, payer, evaluation)
     # A candidate whose evidence cancels out (an amount that matches another client's invoice) is noise.
     evaluation.candidates = sorted(
         (candidate for candidate in evaluation.candidates if candidate.score > 0),
@@ -172,33 +174,37 @@ def _evaluate(transaction: BankTransaction, index: MatchIndex) -> _Evaluation:
     return evaluation
 
 
-def _credit_unique_fit(
+def _unique_fit(
     transaction: BankTransaction,
     currency: str | None,
     index: MatchIndex,
     scan: TitleReferences,
     payer: Payer,
     evaluation: _Evaluation,
-) -> None:
-    """Credit the one way a payment with no usable reference fits its certain payer's open invoices.
+) -> Fit | None:
+    """The one way a payment with no usable reference fits its certain payer's open invoices, if there is one.
 
-    Applies only with a known currency, a certain payer and a title that names no invoice (neither an open one,
+    Tried only with a known currency, a certain payer and a title that names no invoice (neither an open one,
     nor a settled one, nor a number shaped like ours that does not exist).
     """
     certain = payer.certain
     if currency is None or certain is None or scan.found or scan.blocks_guessing:
-        return
-    label = index.client_label(certain.client_id)
-    pool_ids = index.by_client_currency.get((certain.client_id, currency), [])
-    if len(pool_ids) > MAX_PAYER_SCAN:
-        evaluation.notes.append(f"{label} has {len(pool_ids)} open invoices in {currency}: too many to prove one fit")
-        return
-    amount_text = format_amount(transaction.amount, currency)
-    fit = unique_fit([index.invoices[i] for i in pool_ids], transaction.amount)
+        return None
+    fit = unique_fit(index.fit_pool(certain.client_id, currency), transaction.amount)
     if fit.invoices is None:
+        label = index.client_label(certain.client_id)
         if fit.fits != 0:  # "no fit at all" is already said by the search for combinations
-            evaluation.notes.append(f"{amount_text} from {label}: {fit.explanation}")
-        return
+            evaluation.notes.append(f"{format_amount(transaction.amount, currency)} from {label}: {fit.explanation}")
+        return None
+    return fit
+
+
+def _credit_unique_fit(
+    transaction: BankTransaction, currency: str, index: MatchIndex, fit: Fit, payer: Payer, evaluation: _Evaluation
+) -> None:
+    """Give the proven fit its points and its reasons: which identifier tied the payer, why the fit is unique."""
+    certain = payer.certain
+    assert certain is not None and fit.invoices is not None
     invoices = list(fit.invoices)
     wanted = tuple(invoice.id for invoice in invoices)
     existing = next((c for c in evaluation.candidates if c.invoice_ids == wanted), None)
@@ -211,7 +217,9 @@ def _credit_unique_fit(
             return
         evaluation.candidates.append(existing)
     score = existing.score + UNIQUE_FIT_POINTS
-    unique = f"{amount_text} among {label}'s open {currency} invoices: {fit.explanation}"
+    label = index.client_label(certain.client_id)
+    paid = format_amount(transaction.amount, currency)
+    unique = f"{paid} among {label}'s open {currency} invoices: {fit.explanation}"
     boosted = replace(
         existing,
         score=score,
@@ -239,7 +247,10 @@ def _pool(
     for client_id in payer.clients:
         for each in currencies:
             pool.update(index.by_client_amount.get((client_id, each, amount), ()))
-    same_amount = [i for each in currencies for i in index.by_amount.get((each, amount), [])]
+    if currency:
+        same_amount = index.by_amount.get((currency, amount), [])
+    else:
+        same_amount = [i for each in currencies for i in index.by_amount.get((each, amount), [])]
     if len(same_amount) <= AMOUNT_POOL_LIMIT:
         pool.update(same_amount)
     elif not references and not payer.known:
@@ -265,6 +276,8 @@ def _groups(
     references: dict[str, Reference],
     payer: Payer,
     evaluation: _Evaluation,
+    *,
+    skip_client: str | None = None,
 ) -> list[Candidate]:
     """Candidates that settle several invoices at once: those the title names, or a few of the payer's oldest."""
     groups: list[Candidate] = []
@@ -279,6 +292,8 @@ def _groups(
     if any(_settles_payer_exactly(candidate, index, payer) for candidate in evaluation.candidates):
         return groups
     for client_id in sorted(payer.clients):
+        if client_id == skip_client:
+            continue
         pool: list[InvoiceView] = []
         for invoice_id in index.by_client_currency.get((client_id, currency), [])[:SUBSET_SCAN_LIMIT]:
             invoice = index.invoices[invoice_id]

@@ -35,6 +35,7 @@ from ..records import (
     invoice_account_currencies,
 )
 from .keys import party_tax_key
+from .unique import FitPool
 
 # Shorter numbers ("12") would match stray digits in any title; typo tolerance needs even longer ones.
 MIN_TEXT_KEY_LENGTH = 4
@@ -76,6 +77,7 @@ class MatchIndex:
         self.by_client: dict[str, list[str]] = defaultdict(list)
         self.by_client_amount: dict[tuple[str, str, Decimal], list[str]] = defaultdict(list)
         self.by_client_currency: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._fit_pools: dict[tuple[str, str], FitPool] = {}
         self.currencies: list[str] = []
         self.fx_equivalents: list[Decimal] = []
         self.fx_ids: list[str] = []
@@ -210,6 +212,15 @@ class MatchIndex:
                 raise ValueError(f"accounts: the currency of {key} must be an ISO code such as PLN, not {currency!r}")
             self.account_currencies[key] = currency.upper()
             self.ambiguous_accounts.discard(key)
+
+    def fit_pool(self, client_id: str, currency: str) -> FitPool:
+        """The client's open invoices in a currency, ready for the unique-fit search (built on first use)."""
+        key = (client_id, currency)
+        pool = self._fit_pools.get(key)
+        if pool is None:
+            pool = FitPool.of([self.invoices[i] for i in self.by_client_currency.get(key, ())])
+            self._fit_pools[key] = pool
+        return pool
 
     def payment_currency(self, transaction: BankTransaction) -> str | None:
         """The currency of the account the payment arrived in, else as read; None when neither is known."""

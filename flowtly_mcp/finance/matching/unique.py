@@ -2,14 +2,15 @@
 
 This is what lets a payment with no usable reference be applied automatically: the payer is certain, and among
 that payer's open invoices in the payment's currency exactly one invoice, or exactly one combination of two or
-three, adds up to the amount, so there is nothing to choose. Counting stops at the second fit; the pool is capped,
-and a client with more open invoices than the cap gets no proof (a person decides), which keeps the cost bounded
-at about cap² steps per payment.
+three, adds up to the amount, so there is nothing to choose. Counting stops at the second fit; only invoices up
+to the amount take part, at most ``MAX_POOL`` of them (a client with more gets no proof: a person decides), and the
+pool is sorted by amount once per client, so each payment costs about (candidates)² / 2 steps at worst and far
+fewer in practice, as the search stops where the amounts pass the payment.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,22 +33,41 @@ class Fit:
     fits: int | None
 
 
-def unique_fit(pool: Sequence[InvoiceView], amount: Decimal, *, max_pool: int = MAX_POOL) -> Fit:
-    """The one way 1, 2 or 3 invoices of ``pool`` (all open, one currency, oldest first) add up to ``amount``."""
-    candidates = [invoice for invoice in pool if 0 < invoice.open <= amount]
-    count = len(candidates)
+@dataclass(frozen=True, slots=True)
+class FitPool:
+    """One client's open invoices in one currency, by ascending open amount (oldest first among equals)."""
+
+    invoices: tuple[InvoiceView, ...]
+    amounts: tuple[Decimal, ...]
+    # the position of each invoice in the oldest-first order, to hand fits back in that order
+    age: tuple[int, ...]
+    at: dict[Decimal, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, oldest_first: Sequence[InvoiceView]) -> FitPool:
+        order = sorted(range(len(oldest_first)), key=lambda i: (oldest_first[i].open, i))
+        invoices = tuple(oldest_first[i] for i in order)
+        amounts = tuple(invoice.open for invoice in invoices)
+        at: dict[Decimal, list[int]] = {}
+        for position, amount in enumerate(amounts):
+            at.setdefault(amount, []).append(position)
+        return cls(invoices, amounts, tuple(order), {amount: tuple(found) for amount, found in at.items()})
+
+
+def unique_fit(pool: Sequence[InvoiceView] | FitPool, amount: Decimal, *, max_pool: int = MAX_POOL) -> Fit:
+    """The one way 1, 2 or 3 open invoices of ``pool`` (one client, one currency) add up to ``amount``."""
+    ready = pool if isinstance(pool, FitPool) else FitPool.of([i for i in pool if i.open > 0])
+    count = bisect.bisect_right(ready.amounts, amount)
     if count > max_pool:
-        return Fit(
-            None, f"{count} open invoices could take part: more than {max_pool}, too many to prove one fit", None
-        )
-    fits = _fits(candidates, amount, limit=2)
+        why = f"{count} open invoices could take part: more than {max_pool}, too many to prove one fit"
+        return Fit(None, why, None)
+    fits = _fits(ready, count, amount, limit=2)
     if not fits:
         return Fit(None, f"neither one of its {count} candidate open invoices nor 2 or 3 of them add up to it", 0)
     if len(fits) > 1:
-        shown = " and ".join("+".join(candidates[i].number or candidates[i].id for i in fit) for fit in fits)
+        shown = " and ".join("+".join(invoice.number or invoice.id for invoice in fit) for fit in fits)
         return Fit(None, f"more than one fit among its open invoices ({shown}): pick one", len(fits))
-    (fit,) = fits
-    invoices = tuple(candidates[i] for i in fit)
+    (invoices,) = fits
     if len(invoices) == 1:
         why = f"the only one of its {count} candidate open invoices with that amount; no 2 or 3 of them add up to it"
     else:
@@ -58,23 +78,25 @@ def unique_fit(pool: Sequence[InvoiceView], amount: Decimal, *, max_pool: int = 
     return Fit(invoices, why, 1)
 
 
-def _fits(amounts_of: list[InvoiceView], target: Decimal, *, limit: int) -> list[tuple[int, ...]]:
-    """Index tuples (ascending) of 1..3 invoices summing exactly to ``target``; at most ``limit`` of them."""
-    amounts = [invoice.open for invoice in amounts_of]
-    positions: dict[Decimal, list[int]] = defaultdict(list)
-    for position, amount in enumerate(amounts):
-        positions[amount].append(position)
-    fits: list[tuple[int, ...]] = [(i,) for i in positions.get(target, ())[:limit]]
-    for i, first in enumerate(amounts):
-        if len(fits) >= limit:
-            return fits
-        rest = target - first
-        fits.extend((i, j) for j in positions.get(rest, ()) if j > i)
-        for j in range(i + 1, len(amounts)):
+def _fits(pool: FitPool, count: int, target: Decimal, *, limit: int) -> list[tuple[InvoiceView, ...]]:
+    """Up to ``limit`` sets of 1..3 of the first ``count`` invoices (all at most ``target``) summing to it.
+
+    Amounts ascend, so a pair or triple whose smallest members already pass the target ends its loop.
+    """
+    amounts, at = pool.amounts, pool.at
+    found: list[tuple[int, ...]] = [(i,) for i in at.get(target, ())[:limit]]
+    for i in range(count):
+        if len(found) >= limit:
+            break
+        rest = target - amounts[i]
+        if rest < amounts[i]:
+            break  # every later amount is at least as big: no pair or triple starting here can fit
+        found.extend((i, j) for j in at.get(rest, ()) if j > i)
+        for j in range(i + 1, count):
             last = rest - amounts[j]
-            if last <= 0:
-                continue
-            fits.extend((i, j, k) for k in positions.get(last, ()) if k > j)
-            if len(fits) >= limit:
+            if last < amounts[j]:
                 break
-    return fits[:limit]
+            found.extend((i, j, k) for k in at.get(last, ()) if k > j)
+            if len(found) >= limit:
+                break
+    return [tuple(pool.invoices[p] for p in sorted(fit, key=lambda p: pool.age[p])) for fit in found[:limit]]
