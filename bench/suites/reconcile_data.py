@@ -1,10 +1,14 @@
 """A reproducible reconciliation workload: open invoices, bank transfers that pay them in the ways people pay, and the
 right answer for each transfer.
 
-Records are written in the API's wire shape and read through `flowtly_mcp.finance.records`, as the workflow does.
+Records are written in the API's documented wire shape and read through `flowtly_mcp.finance.records`, as the
+workflow does: a transaction carries the account it arrived in (`bankAccount`) and an embedded `counterparty`
+(tax number, bank accounts), never a currency; invoices carry the account they are payable to.
 Many invoices share a price (subscription plans), so an amount alone rarely identifies an invoice. Transfers are a
 mix: the invoice number in the title, split-payment (MPP) titles, a number with a typo, the amount alone from a
-known payer, partial payments, one transfer for two invoices, and unrelated money.
+known payer, partial payments, one transfer for two invoices (named) or for two or three (unnamed), unrelated
+money, and decoys that must never be applied: a plan price from an unknown sender, a number that does not exist,
+a payer known by name only, and EUR paying the figure of a PLN invoice.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ _NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 # Gross prices of subscription plans: a share of all invoices carry one of these.
 PLAN_PRICES = tuple(Decimal(p) for p in ("123.00", "246.00", "369.00", "615.00", "1230.00", "2460.00", "4920.00"))
 PLAN_SHARE = 0.35
+ACCOUNTS = {"PLN": "PL61109010140000071219812874", "EUR": "PL27114020040000300201355387"}
 
 Record = dict[str, Any]
 
@@ -98,6 +103,7 @@ class _Generator:
             "tinType": "NIP",
             "tin": self.nips[client],
             "currency": "EUR" if euro else "PLN",
+            "bankAccount": ACCOUNTS["EUR" if euro else "PLN"],
             "conversionRate": EUR_RATE if euro else None,
             "amount": str(price),
             "issueDate": _day(issued),
@@ -125,20 +131,37 @@ class _Generator:
         raise LookupError("no unpaid invoice fits")
 
     def _transfer(
-        self, title: str, amount: Decimal, payer: int | None, paid: tuple[Record, ...], kind: str, currency: str
+        self,
+        title: str,
+        amount: Decimal,
+        payer: int | None,
+        paid: tuple[Record, ...],
+        kind: str,
+        currency: str,
+        *,
+        name_only: bool = False,
     ) -> None:
         txn_id = f"txn_{len(self.transactions) + 1}"
         paid_on = ANCHOR - timedelta(days=self.rng.randint(0, 30))
+        counterparty: Record | None = None
+        if payer and not name_only:
+            counterparty = {
+                "@id": f"/api/counterparties/{payer}",
+                "displayName": f"CLIENT {payer}",
+                "tin": self.nips[payer],
+                "bankAccounts": [self.accounts[payer]],
+            }
+        elif payer:
+            counterparty = {"displayName": f"Client {payer} sp. z o.o.", "tin": None, "bankAccounts": []}
         self.transactions.append(
             {
                 "@id": f"/api/transactions/{txn_id}",
                 "id": txn_id,
                 "amount": str(amount),
-                "currency": currency,
+                "bankAccount": ACCOUNTS[currency],
                 "execDate": _day(paid_on),
                 "description": title,
-                "counterpartyAccount": self.accounts[payer] if payer else iban(self.rng),
-                "counterpartyName": f"CLIENT {payer}" if payer else "UNKNOWN SENDER",
+                "counterparty": counterparty,
                 "ignored": 0,
             }
         )
@@ -184,20 +207,62 @@ class _Generator:
         title = f"{first['name']}, {second['name']}"
         self._transfer(title, total, self._client_of(first), (first, second), "two invoices of two clients", "PLN")
 
+    def several_unnamed(self) -> None:
+        first = self._take(self.order, "PLN")
+        pool = self.by_client[self._client_of(first)]
+        paid = (first, *(self._take(pool, "PLN") for _ in range(self.rng.choice((1, 2)))))
+        total = sum((Decimal(invoice["amount"]) for invoice in paid), Decimal(0))
+        title = "Płatność za faktury"
+        self._transfer(title, total, self._client_of(first), paid, "2-3 invoices, no numbers", "PLN")
+
+    def plan_price_unknown_sender(self) -> None:
+        price = self.rng.choice(PLAN_PRICES)
+        self._transfer("Abonament", price, None, (), "decoy: plan price, unknown sender", "PLN")
+
+    def missing_number(self) -> None:
+        invoice = self._take(self.order, "PLN")
+        title = f"Zapłata za fakturę FV/{self.rng.randint(20_000, 99_999)}/2026"
+        client = self._client_of(invoice)
+        self._transfer(title, Decimal(invoice["amount"]), client, (), "decoy: number that does not exist", "PLN")
+
+    def name_only(self) -> None:
+        invoice = self._take(self.order, "PLN")
+        client = self._client_of(invoice)
+        self._transfer(
+            "przelew", Decimal(invoice["amount"]), client, (), "decoy: payer by name only", "PLN", name_only=True
+        )
+
+    def eur_for_pln(self) -> None:
+        invoice = self._take(self.order, "PLN")
+        client = self._client_of(invoice)
+        same_in_eur = any(
+            self.invoices[i]["currency"] == "EUR" and self.invoices[i]["amount"] == invoice["amount"]
+            for i in self.by_client[client]
+        )
+        if same_in_eur:  # then the EUR payment would rightly pay that EUR invoice: not a decoy
+            self.unrelated()
+            return
+        self._transfer("payment", Decimal(invoice["amount"]), client, (), "decoy: EUR paying a PLN figure", "EUR")
+
     def unrelated(self) -> None:
         amount = Decimal(self.rng.randint(5_000, 2_500_000)) / 100
         self._transfer(f"Zwrot kaucji {self.rng.randint(1000, 9999)}", amount, None, (), "unrelated money", "PLN")
 
     def run(self, transaction_count: int) -> Workload:
         mix: list[tuple[float, Callable[[], None]]] = [
-            (0.40, self.by_number),
-            (0.15, self.split_payment),
-            (0.10, self.typo),
+            (0.37, self.by_number),
+            (0.14, self.split_payment),
+            (0.09, self.typo),
             (0.15, self.amount_only),
             (0.05, self.partial),
-            (0.04, self.two_invoices),
+            (0.03, self.two_invoices),
+            (0.03, self.several_unnamed),
             (0.01, self.two_clients),
-            (0.10, self.unrelated),
+            (0.01, self.plan_price_unknown_sender),
+            (0.01, self.missing_number),
+            (0.01, self.name_only),
+            (0.01, self.eur_for_pln),
+            (0.09, self.unrelated),
         ]
         while len(self.transactions) < transaction_count:
             roll, pick = self.rng.random(), self.unrelated
@@ -239,7 +304,8 @@ class _Generator:
                 )
                 for c in self.nips
             ],
-            transactions=[BankTransaction.from_api(record) for record in self.transactions],
+            # No accounts given: the index derives each account's currency from the invoices payable to it.
+            transactions=[BankTransaction.from_api(record, account_currencies={}) for record in self.transactions],
             truth=self.truth,
             kinds=self.kinds,
         )

@@ -18,7 +18,10 @@ from .money import ZERO, exact_sum
 from .vat import RowAmounts, row_amounts, vat_rate_percent
 from .wire import FieldReader, Record, embedded, iri_id, record_id
 
+# The home currency of a Polish organisation, for invoices that leave ``currency`` null. Never for a payment.
 DEFAULT_CURRENCY = "PLN"
+# Shown where a payment's currency cannot be derived from documented facts.
+UNKNOWN_CURRENCY = "unknown"
 
 
 def _currency(reader: FieldReader, default_currency: str) -> str:
@@ -131,6 +134,8 @@ class InvoiceView:
     payments: tuple[AppliedPayment, ...]
     # Applied payments that came as bare IRIs: their amounts are unknown, so ``paid`` leaves them out.
     unresolved_payments: int
+    # The organisation's account the invoice asks to be paid into (documented ``bankAccount``).
+    bank_account: str | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -188,44 +193,106 @@ class InvoiceView:
             rows=rows,
             payments=payments,
             unresolved_payments=unresolved,
+            bank_account=account_key(reader.text("bankAccount")),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class BankTransaction:
-    """A bank statement line; ``amount`` is positive for money received."""
+    """A bank statement line; ``amount`` is positive for money received.
+
+    Only documented fields are read. The published Transaction carries no currency: ``known_currency`` is derived
+    from ``bank_account`` (the organisation's account the money arrived in) through the ``account_currencies``
+    given to ``from_api``, and stays None when that account's currency is not known. The payer is described by the
+    embedded counterparty: its id, name, tax number and bank accounts.
+    """
 
     id: str
     amount: Decimal
-    currency: str
     date: date
     title: str
     counterparty_id: str | None
     counterparty_name: str | None
-    counterparty_account: str | None
     counterparty_tin: str | None
+    counterparty_accounts: tuple[str, ...]
     bank_account: str | None
     ignored: bool
+    known_currency: str | None = None
+
+    @property
+    def currency(self) -> str:
+        """The ISO code, or ``unknown``: a payment's currency is never assumed."""
+        return self.known_currency or UNKNOWN_CURRENCY
 
     @classmethod
-    def from_api(cls, data: Record, *, default_currency: str = DEFAULT_CURRENCY) -> BankTransaction:
-        """Read a bank line; the booking date is ``execDate``, falling back to ``orderDate`` and ``relatedDate``."""
+    def from_api(cls, data: Record, *, account_currencies: Mapping[str, str] | None = None) -> BankTransaction:
+        """Read a bank line; the booking date is ``execDate``, falling back to ``orderDate`` and ``relatedDate``.
+
+        ``account_currencies`` maps the organisation's accounts (IBANs, any spacing) to their currencies; given,
+        the currency is derived from ``bankAccount`` alone. Without it (the earlier call), a ``currency`` the
+        server happens to send is taken as stated, for callers that do not yet pass their accounts; a missing one
+        stays unknown. Reconciliation re-derives the currency from the account whenever its index knows it.
+        """
         reader = FieldReader(data, "transaction")
-        counterparty = FieldReader(embedded(data.get("counterparty")) or {}, "counterparty")
-        account = reader.text("counterpartyAccount")
+        counterparty_data = embedded(data.get("counterparty")) or {}
+        counterparty = FieldReader(counterparty_data, "counterparty")
+        accounts = counterparty_data.get("bankAccounts")
+        bank_account = account_key(reader.text("bankAccount"))
         return cls(
             id=reader.required_id(),
             amount=reader.required_amount("amount"),
-            currency=_currency(reader, default_currency),
             date=reader.required_day("execDate", "orderDate", "relatedDate", "date"),
             title=reader.text("description", "title") or "",
             counterparty_id=reader.relation("counterparty"),
-            counterparty_name=reader.text("counterpartyName") or counterparty.text("displayName", "name"),
-            counterparty_account=(normalize_iban(account) or compact_iban(account)) if account else None,
+            counterparty_name=counterparty.text("displayName", "name"),
             counterparty_tin=counterparty.text("tin", "clientTin", "supplierTin"),
-            bank_account=reader.text("bankAccount"),
+            counterparty_accounts=tuple(
+                account_key(text) or text for text in _account_texts(accounts if isinstance(accounts, list) else [])
+            ),
+            bank_account=bank_account,
             ignored=bool(reader.integer("ignored") or 0),
+            known_currency=(
+                account_currency(bank_account, account_currencies)
+                if account_currencies is not None
+                else _stated_currency(reader)
+            ),
         )
+
+
+def _stated_currency(reader: FieldReader) -> str | None:
+    code = iri_id(reader.data.get("currency"))
+    return code.upper() if code else None
+
+
+def account_key(value: str | None) -> str | None:
+    """One comparable form of a bank account: the compact IBAN (valid or not), None when blank."""
+    if not value or not value.strip():
+        return None
+    return normalize_iban(value) or compact_iban(value)
+
+
+def invoice_account_currencies(invoices: Iterable[InvoiceView]) -> tuple[dict[str, str], set[str]]:
+    """The organisation's accounts and their currencies, as its invoices state them (``bankAccount`` and
+    ``currency``), and the accounts whose invoices disagree (those get no currency)."""
+    seen: dict[str, set[str]] = {}
+    for invoice in invoices:
+        if invoice.bank_account:
+            seen.setdefault(invoice.bank_account, set()).add(invoice.currency)
+    known = {account: next(iter(found)) for account, found in seen.items() if len(found) == 1}
+    return known, {account for account, found in seen.items() if len(found) > 1}
+
+
+def account_currency(account: str | None, account_currencies: Mapping[str, str]) -> str | None:
+    """The currency of one of the organisation's accounts, None when the account is absent or not listed."""
+    if account is None:
+        return None
+    direct = account_currencies.get(account)
+    if direct:
+        return direct.upper()
+    for listed, currency in account_currencies.items():
+        if account_key(listed) == account:
+            return currency.upper()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,12 @@ from typing import Any
 
 from flowtly_mcp.finance.records import BankTransaction, ClientView, CounterpartyView, InvoiceView
 
+# The organisation's own accounts: invoices in a currency are payable to its account, and a payment's currency
+# is derived from the account it arrived in.
+OUR_ACCOUNTS = {"PLN": "PL61109010140000071219812874", "EUR": "PL27114020040000300201355387"}
+# The same, as configuration gives it to the matcher: account -> currency.
+CONFIGURED_ACCOUNTS = {account: currency for currency, account in OUR_ACCOUNTS.items()}
+
 
 def invoice_json(
     invoice_id: int,
@@ -33,6 +39,7 @@ def invoice_json(
         "tinType": "NIP" if tin else "NONE",
         "tin": tin,
         "currency": currency,
+        "bankAccount": OUR_ACCOUNTS.get(currency),
         "conversionRate": rate,
         "amount": gross,
         "issueDate": f"{issued}T00:00:00+00:00",
@@ -62,22 +69,31 @@ def transaction(
     counterparty: int | None = None,
     account: str | None = None,
     name: str | None = None,
+    tin: str | None = None,
+    accounts: dict[str, str] | None = None,
     **extra: Any,
 ) -> BankTransaction:
+    """A documented-shape transaction: it arrives in our account for ``currency``; the payer's account, name and
+    NIP travel in the embedded counterparty object, as the published Transaction has them."""
+    embedded: dict[str, Any] | None = None
+    if account is not None or name is not None or tin is not None:
+        embedded = {"displayName": name, "tin": tin, "bankAccounts": [account] if account else []}
+        if counterparty is not None:
+            embedded["@id"] = f"/api/counterparties/{counterparty}"
     record: dict[str, Any] = {
         "@id": f"/api/transactions/{txn_id}",
         "id": txn_id,
         "amount": amount,
-        "currency": currency,
+        "bankAccount": OUR_ACCOUNTS.get(currency),
         "execDate": f"{day}T00:00:00+00:00",
         "description": title,
-        "counterparty": f"/api/counterparties/{counterparty}" if counterparty is not None else None,
-        "counterpartyAccount": account,
-        "counterpartyName": name,
+        "counterparty": embedded
+        if embedded is not None
+        else (f"/api/counterparties/{counterparty}" if counterparty is not None else None),
         "ignored": 0,
     }
     record.update(extra)
-    return BankTransaction.from_api(record)
+    return BankTransaction.from_api(record, account_currencies=accounts)
 
 
 def client(client_id: int, name: str, tin: str | None = None, **extra: Any) -> ClientView:

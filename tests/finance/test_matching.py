@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from flowtly_mcp.finance.matching import Allocation, Candidate, MatchIndex, Plan, decide, reconcile_all, suggest_matches
 from flowtly_mcp.finance.records import InvoiceView
 
-from .builders import client, counterparty, invoice, transaction
+from .builders import CONFIGURED_ACCOUNTS, client, counterparty, invoice, transaction
 
 BETA_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
 ACME_NIP = "8567346215"
@@ -31,7 +31,10 @@ COUNTERPARTIES = [
 
 
 def index_of(*invoices: InvoiceView, closed: tuple[str, ...] = ()) -> MatchIndex:
-    return MatchIndex.build(invoices, CLIENTS, COUNTERPARTIES, closed_invoice_numbers=closed)
+    # The organisation's accounts are configured here; deriving them from invoices is tested in test_payers.py.
+    return MatchIndex.build(
+        invoices, CLIENTS, COUNTERPARTIES, closed_invoice_numbers=closed, accounts=CONFIGURED_ACCOUNTS
+    )
 
 
 def single(candidate: Candidate) -> Allocation:
@@ -167,7 +170,16 @@ def test_several_invoices_named_in_the_title_summing_exactly_apply_automatically
     best = outcome.candidates[0]
     assert best.invoice_ids == ("1", "2")
     assert best.score == 150  # 100 references + 40 exact sum + 10 dates
-    assert [c.score for c in outcome.candidates[1:]] == [110, 110]  # each alone: over-paid, 100 + 10
+    # Each alone would be an over-payment, which the title's other reference contradicts: not offered.
+    assert outcome.candidates[1:] == ()
+
+
+def test_named_invoices_of_a_known_payer_summing_exactly_are_one_candidate_not_three() -> None:
+    index = index_of(invoice(1, "FV/1/2026", "100.00", client=2), invoice(2, "FV/2/2026", "23.45", client=2))
+    outcome = decide(transaction("txn_1", "123.45", "FV/1/2026 + FV/2/2026", account=BETA_IBAN), index)
+    assert outcome.status == "auto"
+    assert [c.invoice_ids for c in outcome.candidates] == [("1", "2")]
+    assert outcome.candidates[0].score == 200  # 100 references + 50 payer + 40 exact sum + 10 dates
 
 
 def test_no_combination_means_no_match_and_says_why() -> None:

@@ -171,8 +171,14 @@ def test_bank_transaction_reads_dates_titles_and_the_sender() -> None:
         "@id": "/api/transactions/txn_904",
         "id": "txn_904",
         "bankAccount": "PL61109010140000071219812874",
-        "counterparty": {"@id": "/api/counterparties/7", "displayName": "ACME sp. z o.o.", "tin": "8567346215"},
-        "counterpartyAccount": "27 1140 2004 0000 3002 0135 5387",
+        "counterparty": {
+            "@id": "/api/counterparties/7",
+            "displayName": "ACME sp. z o.o.",
+            "tin": "8567346215",
+            "bankAccounts": ["27 1140 2004 0000 3002 0135 5387"],
+        },
+        "counterpartyAccount": "PL10105000997603123456789123",
+        "counterpartyName": "SOMEONE ELSE",
         "description": "FV/2026/10/0012",
         "amount": 1230.5,
         "currency": "PLN",
@@ -188,9 +194,33 @@ def test_bank_transaction_reads_dates_titles_and_the_sender() -> None:
     assert txn.title == "FV/2026/10/0012"
     assert txn.counterparty_id == "7"
     assert txn.counterparty_name == "ACME sp. z o.o."
-    assert txn.counterparty_account == "PL27114020040000300201355387"
+    # Undocumented fields (counterpartyAccount, counterpartyName) are not read.
+    assert txn.counterparty_accounts == ("PL27114020040000300201355387",)
     assert txn.counterparty_tin == "8567346215"
+    assert txn.bank_account == "PL61109010140000071219812874"
+    assert txn.currency == "PLN"
+    assert BankTransaction.from_api(record, account_currencies={}).currency == "unknown"
     assert not txn.ignored
+
+
+def test_a_payment_currency_comes_from_the_account_it_arrived_in_never_from_a_default() -> None:
+    record = {
+        "id": "txn_1",
+        "amount": "5.00",
+        "execDate": "2026-01-02",
+        "bankAccount": "PL61 1090 1014 0000 0712 1981 2874",
+    }
+    eur = {"PL61109010140000071219812874": "eur"}
+    assert BankTransaction.from_api(record, account_currencies=eur).currency == "EUR"
+    spaced = {"PL61 1090 1014 0000 0712 1981 2874": "EUR"}
+    assert BankTransaction.from_api(record, account_currencies=spaced).known_currency == "EUR"
+    other = {"PL27114020040000300201355387": "PLN"}
+    assert BankTransaction.from_api(record, account_currencies=other).known_currency is None
+    # A served currency counts only for callers that pass no accounts; a missing one is never PLN.
+    assert BankTransaction.from_api({**record, "currency": "EUR"}, account_currencies=other).known_currency is None
+    assert BankTransaction.from_api({**record, "currency": "eur"}).known_currency == "EUR"
+    assert BankTransaction.from_api(record).known_currency is None
+    assert BankTransaction.from_api({**record, "bankAccount": None}, account_currencies=eur).known_currency is None
 
 
 def test_bank_transaction_falls_back_to_the_order_date_and_needs_some_date() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import combinations
 from typing import Any
 
 from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth, NoMatchReason, ReconciliationLabel
@@ -11,6 +12,64 @@ from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth, NoMatchReason, Recon
 from .support import IRI, Dataset, by_id, invoice_gross, iri_id, open_amounts, round_cents
 
 MPP = re.compile(r"^/VAT/(\d+,\d{2})/IDC/(\d{10})/INV/(.+)/TXT/(.*)$")
+DECOYS = (CaseKind.TWO_CLIENTS, CaseKind.UNKNOWN_NUMBER, CaseKind.NAME_ONLY, CaseKind.OTHER_CURRENCY)
+
+
+def _account_currency(data: Dataset, account: str) -> str:
+    """The currency of one of the seller's accounts, as its invoices say (each account takes one currency)."""
+    (currency,) = {i["currency"] for i in data["invoices"] if i["bankAccount"] == account}
+    return str(currency)
+
+
+def _check_account(data: Dataset, label: ReconciliationLabel, line: dict[str, Any]) -> None:
+    """The money arrived in the seller's account for the labelled currency."""
+    assert line["bankAccount"] in data["organizations"][0]["bankAccounts"]
+    assert _account_currency(data, line["bankAccount"]) == label.currency
+    if label.kind is CaseKind.EUR:
+        assert label.currency == "EUR"
+
+
+def _fits(data: Dataset, open_now: dict[int, Decimal], client: str, currency: str, amount: Decimal) -> list[set[int]]:
+    """Every set of 1, 2 or 3 open invoices of `client` in `currency` whose open amounts add up to `amount`."""
+    invoices = by_id(data, "invoices")
+    own = [
+        (i, left)
+        for i, left in open_now.items()
+        if left > 0 and invoices[i]["client"] == client and invoices[i]["currency"] == currency
+    ]
+    return [
+        {i for i, _ in combo}
+        for size in (1, 2, 3)
+        for combo in combinations(own, size)
+        if sum((left for _, left in combo), Decimal(0)) == amount
+    ]
+
+
+def _check_decoy(data: Dataset, label: ReconciliationLabel, line: dict[str, Any], open_now: dict[int, Decimal]) -> None:
+    """Each decoy is what its kind says: tempting by amount, and missing exactly one thing a match needs."""
+    invoices = by_id(data, "invoices")
+    same = [i for i, left in open_now.items() if left == label.amount]
+    client = _client_of(data, line)
+    if label.kind is CaseKind.TWO_CLIENTS:
+        assert label.reason is NoMatchReason.AMBIGUOUS and client is None
+        assert len(same) == 2 and len({invoices[i]["client"] for i in same}) == 2
+        assert all(invoices[i]["currency"] == label.currency for i in same)
+    elif label.kind is CaseKind.NAME_ONLY:
+        assert label.reason is NoMatchReason.PAYER_UNCERTAIN and client is None
+        (only,) = same
+        name = by_id(data, "clients")[iri_id(invoices[only]["client"])]["name"]
+        assert name in line["description"]
+    elif label.kind is CaseKind.UNKNOWN_NUMBER:
+        assert label.reason is NoMatchReason.NO_SUCH_INVOICE and client is not None
+        assert len(_fits(data, open_now, client, label.currency, label.amount)) == 1
+        number = line["description"].rsplit(" ", 1)[1]
+        assert re.fullmatch(r"FV/\d{4}/\d{2}/\d{4}", number)
+        assert number not in {invoice["name"] for invoice in data["invoices"]}
+    else:
+        assert label.kind is CaseKind.OTHER_CURRENCY
+        assert label.reason is NoMatchReason.NO_RATE and client is not None
+        tempting = [i for i in same if invoices[i]["client"] == client]
+        assert len(tempting) == 1 and invoices[tempting[0]]["currency"] != label.currency
 
 
 def _loose(text: str) -> str:
@@ -45,7 +104,7 @@ def check_labels(data: Dataset, truth: GroundTruth) -> None:
     seller_nip = data["organizations"][0]["tin"]
     for label in truth.reconciliation:
         line = transactions[label.transaction_id]
-        assert (line["amount"], line["currency"]) == (label.amount, label.currency)
+        assert line["amount"] == label.amount  # the currency is the account's: see _check_account
         if label.allocations is None:
             _check_no_match(data, label, line, open_now)
             continue
@@ -55,7 +114,7 @@ def check_labels(data: Dataset, truth: GroundTruth) -> None:
         client = _client_of(data, line)
         for allocation in label.allocations:
             invoice = invoices[allocation.invoice_id]
-            assert invoice["currency"] == line["currency"]
+            assert invoice["currency"] == label.currency
             assert invoice["status"] != "draft" and invoice["type"] == "VAT"
             assert 0 < allocation.amount <= open_now[allocation.invoice_id]
             if client is not None:
@@ -91,19 +150,19 @@ def check_labels(data: Dataset, truth: GroundTruth) -> None:
             assert _loose(number) in _loose(title)
         elif label.kind is CaseKind.AMOUNT_ONLY:
             assert not re.search(r"\d{4}", title)
-            assert list(open_now.values()).count(label.amount) == 1
+            assert client is not None
+            # The payer's open invoices in the currency fit the amount one way only: this invoice.
+            assert _fits(data, open_now, client, label.currency, label.amount) == [
+                {a.invoice_id for a in label.allocations}
+            ]
         elif label.kind is CaseKind.MULTI_INVOICE:
             assert len(label.allocations) in (2, 3)
             if not any(number in title for number in numbers):
-                # Without numbers the sum must be the only fit: the client has exactly these open invoices.
-                client_open = {i for i, amount in open_now.items() if amount > 0 and invoices[i]["client"] == client}
-                assert client_open == {a.invoice_id for a in label.allocations}
-                assert label.amount not in open_now.values()
-        if label.kind is CaseKind.EUR:
-            assert line["currency"] == "EUR"
-            assert line["bankAccount"] == data["organizations"][0]["bankAccounts"][1]
-        else:
-            assert line["currency"] == "PLN"
+                # Without numbers the sum must be the only fit among the payer's open invoices.
+                assert client is not None
+                fits = _fits(data, open_now, client, label.currency, label.amount)
+                assert fits == [{a.invoice_id for a in label.allocations}]
+        _check_account(data, label, line)
 
 
 def _check_no_match(
@@ -111,6 +170,10 @@ def _check_no_match(
 ) -> None:
     invoices = by_id(data, "invoices")
     assert label.unallocated == label.amount
+    _check_account(data, label, line)
+    if label.kind in DECOYS:
+        _check_decoy(data, label, line, open_now)
+        return
     if label.kind is CaseKind.AMBIGUOUS:
         assert label.reason is NoMatchReason.AMBIGUOUS
         client = _client_of(data, line)

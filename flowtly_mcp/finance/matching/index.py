@@ -3,13 +3,18 @@
 Every signal has its own hash lookup (invoice number, loose number, one-typo neighbourhood, exact open amount,
 buyer NIP, client bank account, counterparty link) or a sorted array (cross-currency amounts), which keeps
 reconciling n transactions against m invoices close to O(n + m) instead of O(n × m).
+
+The index also holds the documented facts a payment's own record lacks: which currency each of the organisation's
+accounts holds (from the ``bankAccount`` and ``currency`` its invoices carry, or as configured), and the tax
+numbers and accounts of every counterparty, so a transaction that names its counterparty only by IRI is read
+the same as one that embeds it.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -17,15 +22,32 @@ from ..identifiers import (
     invoice_number_runs,
     loose_key_of_runs,
     normalize_iban,
-    normalize_invoice_number,
 )
 from ..money import exact_mul
-from ..records import DEFAULT_CURRENCY, ClientView, CounterpartyView, InvoiceView
+from ..records import (
+    DEFAULT_CURRENCY,
+    BankTransaction,
+    ClientView,
+    CounterpartyView,
+    InvoiceView,
+    account_currency,
+    account_key,
+    invoice_account_currencies,
+)
 from .keys import party_tax_key
+from .unique import FitPool
 
 # Shorter numbers ("12") would match stray digits in any title; typo tolerance needs even longer ones.
 MIN_TEXT_KEY_LENGTH = 4
 MIN_TYPO_KEY_LENGTH = 6
+
+# The shape of an invoice number: letter runs as written (casefolded), digit runs by their length.
+NumberShape = tuple[str | int, ...]
+
+
+def number_shape(runs: list[str]) -> NumberShape:
+    """``FV/2026/11/0034`` → ("fv", 4, 2, 4): what a number of the same series looks like."""
+    return tuple(len(run) if run.isdigit() else run for run in runs)
 
 
 def deletions(key: str) -> list[str]:
@@ -54,6 +76,9 @@ class MatchIndex:
         self.by_amount: dict[tuple[str, Decimal], list[str]] = defaultdict(list)
         self.by_client: dict[str, list[str]] = defaultdict(list)
         self.by_client_amount: dict[tuple[str, str, Decimal], list[str]] = defaultdict(list)
+        self.by_client_currency: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._fit_pools: dict[tuple[str, str], FitPool] = {}
+        self.currencies: list[str] = []
         self.fx_equivalents: list[Decimal] = []
         self.fx_ids: list[str] = []
         self.clients_by_tax_key: dict[str, set[str]] = defaultdict(set)
@@ -61,6 +86,12 @@ class MatchIndex:
         self.client_by_counterparty: dict[str, str] = {}
         self.client_names: dict[str, str] = {}
         self.tax_key_by_invoice: dict[str, str] = {}
+        # counterparty id -> (tax numbers, bank accounts) as its record lists them
+        self.counterparty_identifiers: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.number_shapes: set[NumberShape] = set()
+        # the organisation's account (compact IBAN) -> its currency; accounts its invoices disagree on are left out
+        self.account_currencies: dict[str, str] = {}
+        self.ambiguous_accounts: set[str] = set()
 
     @classmethod
     def build(
@@ -71,26 +102,37 @@ class MatchIndex:
         *,
         home_currency: str = DEFAULT_CURRENCY,
         closed_invoice_numbers: Iterable[str] = (),
+        accounts: Mapping[str, str] | None = None,
     ) -> MatchIndex:
         """Index invoices that still have money open (drafts and settled ones are skipped).
 
         ``closed_invoice_numbers`` (numbers of settled invoices, optional) stops a title that names a settled
         invoice from being read as a typo of a neighbouring open one, which sequential numbering makes likely.
+        ``accounts`` (the organisation's account → currency, optional) is what payments' currencies are derived
+        from; every invoice given (open or not) adds the account it is payable to in its own currency.
         """
         index = cls(home_currency.upper())
         for client in clients:
             index._add_client(client)
         for counterparty in counterparties:
             index._add_counterparty(counterparty)
-        for invoice in open_invoices:
+        every = list(open_invoices)
+        for invoice in every:
             if invoice.open > 0 and not invoice.is_draft:
                 index._add_invoice(invoice)
+        index._finish_accounts(every, accounts or {})
         for client_id, ids in index.by_client.items():
             index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
+            for invoice_id in index.by_client[client_id]:
+                index.by_client_currency[(client_id, index.invoices[invoice_id].currency)].append(invoice_id)
+        index.currencies = sorted({invoice.currency for invoice in index.invoices.values()})
         for number in closed_invoice_numbers:
-            key = normalize_invoice_number(number)
+            runs = invoice_number_runs(number)
+            key = "".join(runs)
             if key not in index.by_number:
                 index.closed_numbers.add(key)
+            if len(key) >= MIN_TEXT_KEY_LENGTH and any(ch.isdigit() for ch in key):
+                index.number_shapes.add(number_shape(runs))
         index._finish_fx()
         return index
 
@@ -103,6 +145,10 @@ class MatchIndex:
                 self.clients_by_tax_key[key].add(client.id)
 
     def _add_counterparty(self, counterparty: CounterpartyView) -> None:
+        self.counterparty_identifiers[counterparty.id] = (
+            counterparty.tins,
+            tuple(key for key in map(account_key, counterparty.bank_accounts) if key),
+        )
         if not counterparty.client_id:
             return
         self.client_by_counterparty[counterparty.id] = counterparty.client_id
@@ -136,6 +182,7 @@ class MatchIndex:
         if len(key) < MIN_TEXT_KEY_LENGTH or not any(ch.isdigit() for ch in key):
             return
         self.by_number[key].append(invoice.id)
+        self.number_shapes.add(number_shape(runs))
         loose = loose_key_of_runs(runs)
         self.by_loose[loose].append(invoice.id)
         low, high = self.key_length_range
@@ -154,6 +201,45 @@ class MatchIndex:
         )
         self.fx_equivalents = [equivalent for equivalent, _ in pairs]
         self.fx_ids = [invoice_id for _, invoice_id in pairs]
+
+    def _finish_accounts(self, invoices: list[InvoiceView], configured: Mapping[str, str]) -> None:
+        self.account_currencies, self.ambiguous_accounts = invoice_account_currencies(invoices)
+        for account, currency in configured.items():
+            key = normalize_iban(account)
+            if key is None:
+                raise ValueError(f"accounts: {account!r} is not a valid IBAN; give the organisation's account numbers")
+            if not (len(currency) == 3 and currency.isalpha()):
+                raise ValueError(f"accounts: the currency of {key} must be an ISO code such as PLN, not {currency!r}")
+            self.account_currencies[key] = currency.upper()
+            self.ambiguous_accounts.discard(key)
+
+    def fit_pool(self, client_id: str, currency: str) -> FitPool:
+        """The client's open invoices in a currency, ready for the unique-fit search (built on first use)."""
+        key = (client_id, currency)
+        pool = self._fit_pools.get(key)
+        if pool is None:
+            pool = FitPool.of([self.invoices[i] for i in self.by_client_currency.get(key, ())])
+            self._fit_pools[key] = pool
+        return pool
+
+    def payment_currency(self, transaction: BankTransaction) -> str | None:
+        """The currency of the account the payment arrived in, else as read; None when neither is known."""
+        return account_currency(transaction.bank_account, self.account_currencies) or transaction.known_currency
+
+    def unknown_currency_reason(self, transaction: BankTransaction) -> str:
+        """Why ``payment_currency`` is None, in words a person can act on."""
+        account = transaction.bank_account
+        if account is None:
+            return "the payment's currency is unknown: the transaction names no bank account it arrived in"
+        if account in self.ambiguous_accounts:
+            return (
+                f"the payment's currency is unknown: invoices payable to account {account} are in several "
+                "currencies; configure the account's currency"
+            )
+        return (
+            f"the payment's currency is unknown: account {account} is not one the organisation's invoices are "
+            "payable to; configure the account's currency"
+        )
 
     def fx_range(self, low: Decimal, high: Decimal) -> list[str]:
         """Ids of foreign-currency invoices whose home-currency equivalent lies in [low, high]."""

@@ -6,9 +6,14 @@ and our client record spell identically is still evidence, so it keeps a key her
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..identifiers import compact_nip, tax_key
 
 
+# Batches repeat the same few thousand tax numbers across many invoices and payments; validating each spelling
+# once keeps the checksum library out of the per-payment cost.
+@lru_cache(maxsize=65_536)
 def party_tax_key(value: str | None, country: str | None = None) -> str | None:
     """tax_key for valid identifiers; otherwise ``PL`` + digits for anything shaped like a 10-digit NIP."""
     key = tax_key(value, country)

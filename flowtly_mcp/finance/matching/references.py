@@ -7,13 +7,13 @@ looked up in the index by hash, so the cost depends on the title's length, not o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
 from ..identifiers import RUN_PATTERN, invoice_number_runs, loose_key_of_runs
 from ..mpp import MppTitle
-from .index import MIN_TEXT_KEY_LENGTH, MIN_TYPO_KEY_LENGTH, MatchIndex
+from .index import MIN_TEXT_KEY_LENGTH, MIN_TYPO_KEY_LENGTH, MatchIndex, number_shape
 
 EXACT_POINTS = 100
 LOOSE_POINTS = 90
@@ -29,6 +29,22 @@ class Reference:
     reason: str
 
 
+@dataclass(slots=True)
+class TitleReferences:
+    """What a title says about invoices: the open ones it names (by id), notes on references that led nowhere,
+    numbers of settled invoices it names, and numbers shaped like ours that name no invoice at all."""
+
+    found: dict[str, Reference] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def blocks_guessing(self) -> bool:
+        """True when the title points at an invoice that cannot be paid now: no amount alone may overrule it."""
+        return bool(self.closed or self.unknown)
+
+
 @dataclass(frozen=True, slots=True)
 class _Window:
     source: str
@@ -42,14 +58,15 @@ class _Window:
         return self.source[self.begin : self.end]
 
 
-def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tuple[dict[str, Reference], list[str]]:
+def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> TitleReferences:
     """Invoices referenced by a transfer title, keyed by invoice id, and notes about references that led nowhere.
 
     Exact and loose hits come first; the typo lookup runs only when the title names no open invoice exactly,
-    so an exact number is never out-voted by its sequential neighbours.
+    so an exact number is never out-voted by its sequential neighbours. When nothing is found, a number shaped
+    like the organisation's own (``FV/2026/11/0917``) that names no invoice is reported as unknown.
     """
-    found: dict[str, Reference] = {}
-    notes: list[str] = []
+    scan = TitleReferences()
+    found, notes = scan.found, scan.notes
     sources: list[tuple[str, list[_Window]]] = []
     if mpp and mpp.invoice_number:
         runs = invoice_number_runs(mpp.invoice_number)
@@ -59,7 +76,7 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tupl
     free_text = (mpp.text or "") if mpp else title
     if free_text:
         sources.append(("title", list(_windows(free_text, index))))
-    closed: list[str] = []
+    closed = scan.closed
     for origin, windows in sources:
         for window in windows:
             for invoice_id in index.by_number.get(window.key, ()):
@@ -72,7 +89,7 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tupl
     if closed:
         notes.append(f"the title names {', '.join(sorted(set(closed)))}, which is no longer open")
     if found or closed:
-        return found, notes
+        return scan
     shortest, longest = index.key_length_range
     for origin, windows in sources:
         for window in windows:
@@ -87,7 +104,24 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> tupl
                         _keep(found, Reference(invoice_id, TYPO_POINTS, reason))
     if not found and sources:
         notes.append("no invoice number or split-payment reference to an open invoice found in the title")
-    return found, notes
+        scan.unknown = _unknown_numbers(sources, index)
+        if scan.unknown:
+            notes.append(
+                f"the title names {', '.join(scan.unknown)}, shaped like the organisation's invoice numbers "
+                "but neither an open nor a settled invoice"
+            )
+    return scan
+
+
+def _unknown_numbers(sources: list[tuple[str, list[_Window]]], index: MatchIndex) -> list[str]:
+    """Windows shaped like an indexed number (same letters, same digit-group lengths) that name no invoice."""
+    unknown: list[str] = []
+    for _, windows in sources:
+        for window in windows:
+            shape = number_shape(invoice_number_runs(window.text))
+            if shape in index.number_shapes and window.text not in unknown:
+                unknown.append(window.text)
+    return unknown
 
 
 def _keep(found: dict[str, Reference], reference: Reference) -> None:

@@ -49,13 +49,15 @@ class Outcome:
     """What to do with one bank transaction.
 
     ``auto``: exactly one candidate reaches the threshold, apply it. ``review``: candidates exist but none is
-    certain enough alone. ``no_match``: nothing plausible; ``reasons`` says why.
+    certain enough alone. ``no_match``: nothing plausible; ``reasons`` says why. ``currency`` is the payment's
+    currency as derived from the account it arrived in (None: unknown, and then nothing is ``auto``).
     """
 
     transaction_id: str
     status: OutcomeStatus
     candidates: tuple[Candidate, ...]
     reasons: tuple[str, ...]
+    currency: str | None = None
 
     @property
     def chosen(self) -> Candidate | None:

@@ -4,6 +4,9 @@ Points (in the spirit of common reconciliation engines): a reference to the invo
 +90, one typo +60); the payer tied to the invoice's client +50, tied to another client −50; the amount equal to
 the open amount +40 (converted at the invoice's rate within 0.5% +30); the invoice issued within 90 days before
 or 20 days after the payment +10. A perfect single match scores 200, which is what confidence is scaled against.
+With no usable reference, a certain payer (NIP or account of one client alone) whose open invoices fit the amount
+exactly one way (one invoice, or one combination of two or three) earns +50 for that proof: 50 + 40 + 50 reaches
+the auto threshold of 140 even without the date.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ CONFLICT_PENALTY = 50
 EXACT_AMOUNT_POINTS = 40
 FX_AMOUNT_POINTS = 30
 DATE_POINTS = 10
+UNIQUE_FIT_POINTS = 50
 MAX_SCORE = 200
 FX_TOLERANCE = Decimal("0.005")
 DAYS_BEFORE_PAYMENT = 90
@@ -42,10 +46,16 @@ class Settlement:
     reason: str
 
 
-def settle(transaction: BankTransaction, invoice: InvoiceView, home_currency: str) -> Settlement | None:
-    """Apply the whole payment to the invoice; None when the two currencies cannot be compared."""
+def settle(
+    transaction: BankTransaction, payment_currency: str | None, invoice: InvoiceView, home_currency: str
+) -> Settlement | None:
+    """Apply the whole payment to the invoice; None when the two currencies cannot be compared.
+
+    A payment whose currency is unknown is compared as if it were in the invoice's currency: such a candidate is
+    only ever offered for review (the engine sees to that), with the assumption stated.
+    """
     paid, open_amount = transaction.amount, invoice.open
-    if invoice.currency == transaction.currency:
+    if payment_currency is None or invoice.currency == payment_currency:
         currency = invoice.currency
         if paid == open_amount:
             return Settlement(open_amount, ZERO, ZERO, EXACT_AMOUNT_POINTS, "amount equals the open amount")
@@ -63,7 +73,7 @@ def settle(transaction: BankTransaction, invoice: InvoiceView, home_currency: st
         )
         return Settlement(open_amount, ZERO, excess, 0, reason)
     rate = invoice.conversion_rate
-    if transaction.currency != home_currency or not rate or rate <= 0:
+    if payment_currency != home_currency or not rate or rate <= 0:
         return None
     equivalent = exact_mul(open_amount, rate)
     at_rate = (
@@ -116,13 +126,14 @@ def confidence(score: int) -> float:
 
 def score_single(
     transaction: BankTransaction,
+    payment_currency: str | None,
     invoice: InvoiceView,
     reference: Reference | None,
     payer: Payer,
     index: MatchIndex,
 ) -> Candidate | None:
     """A candidate applying the whole payment to one invoice; None when the currencies cannot be compared."""
-    settlement = settle(transaction, invoice, index.home_currency)
+    settlement = settle(transaction, payment_currency, invoice, index.home_currency)
     if settlement is None:
         return None
     score, reasons = 0, list[str]()
@@ -141,6 +152,7 @@ def score_single(
 
 def score_group(
     transaction: BankTransaction,
+    payment_currency: str | None,
     invoices: list[InvoiceView],
     references: dict[str, Reference],
     payer: Payer,
@@ -160,9 +172,8 @@ def score_group(
         score -= CONFLICT_PENALTY
         reasons.extend(str(reason) for points, reason in parties if points < 0)
     score += EXACT_AMOUNT_POINTS
-    reasons.append(
-        f"{len(invoices)} open invoices total exactly {format_amount(total, transaction.currency)}, oldest first"
-    )
+    shown = format_amount(total, payment_currency or invoices[0].currency)
+    reasons.append(f"{len(invoices)} open invoices total exactly {shown}, oldest first")
     if all(date_points(transaction, invoice)[0] for invoice in invoices):
         score += DATE_POINTS
         reasons.append("all issued within the payment's date window")

@@ -18,6 +18,7 @@ from .ledger import emit_attachments, emit_income_transactions, emit_project_tra
 from .numbering import number_invoices
 from .organization import build_employees, build_organization, build_projects
 from .planted_invoices import plant_invoices, reserve_case_clients
+from .planted_payers import plan_payer_cases, plant_payer_transfers
 from .planted_transfers import plant_transfers
 from .rates import EurRates
 from .receipts import plan_collections
@@ -40,9 +41,11 @@ def generate(cfg: SeedConfig) -> tuple[Dataset, GroundTruth]:
     plan_collections(world)
     plan_corrections(world)
     planted = plant_invoices(world, case_clients, rates)
+    payer_cases = plan_payer_cases(world, rates)
     number_invoices(world)
     book_client_payments(world)
     plant_transfers(world, planted)
+    plant_payer_transfers(world, payer_cases)
     book_costs(world)
     finalize_statements(world)
     decide_ksef_states(world)

@@ -26,6 +26,11 @@ class CaseKind(StrEnum):
     EUR = "eur"
     AMBIGUOUS = "ambiguous"
     UNRELATED = "unrelated"
+    # Decoys: each looks like something a matcher could apply, and must not.
+    TWO_CLIENTS = "two_clients"
+    UNKNOWN_NUMBER = "unknown_number"
+    NAME_ONLY = "name_only"
+    OTHER_CURRENCY = "other_currency"
 
 
 class NoMatchReason(StrEnum):
@@ -33,6 +38,9 @@ class NoMatchReason(StrEnum):
 
     AMBIGUOUS = "ambiguous"
     NOT_A_RECEIVABLE = "not a receivable"
+    NO_SUCH_INVOICE = "names an invoice that does not exist"
+    PAYER_UNCERTAIN = "payer known by name only"
+    NO_RATE = "another currency, no rate"
 
 
 class DuplicateTier(StrEnum):
