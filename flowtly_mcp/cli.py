@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flowtly_mcp import __version__
+from flowtly_mcp.approvals.commands import add_approvals_parser, run_approvals
 from flowtly_mcp.config import ConfigError, ServerSettings, parse_confirm, parse_toolsets
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     call = commands.add_parser("call", help="call one tool through an in-memory MCP client and print the result")
     call.add_argument("tool")
     call.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments")
+    add_approvals_parser(commands)
     return parser
 
 
@@ -103,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_tools(args)
         if args.command == "call":
             return _call(args)
+        if args.command == "approvals":
+            return run_approvals(args)
         if args.transport == "http":
             return _serve_http(args)
         server = _build(args)
