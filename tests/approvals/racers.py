@@ -37,3 +37,15 @@ def consume_nonce_once(url: str, nonce: str, expires_at: float, barrier: Any, re
     barrier.wait(timeout=60)
     results.put(("won" if ApprovalService(store).consume_nonce(nonce, expires_at=expires_at) else "lost", nonce))
     store.close()
+
+
+def reserve_once(url: str, barrier: Any, results: Any) -> None:
+    from decimal import Decimal
+
+    from flowtly_mcp.approvals import Ceilings
+
+    store = store_from_url(url)
+    barrier.wait(timeout=60)
+    ok = store.reserve("create_payment", "2026-12-06", Decimal("10.00"), Ceilings(max_count=3))
+    results.put(("won" if ok else "lost", "reserve"))
+    store.close()

@@ -74,3 +74,11 @@ def test_racing_approve_and_reject_leaves_exactly_one_decision(state_url: str) -
 def test_one_process_of_many_consumes_a_nonce(state_url: str) -> None:
     outcomes = race(racers.consume_nonce_once, state_url, "nonce-5f2a", time.time() + 600)
     assert sorted(outcome for outcome, _ in outcomes) == ["lost"] * (PROCESSES - 1) + ["won"]
+
+
+def test_a_day_ceiling_holds_when_processes_race_for_it(state_url: str) -> None:
+    outcomes = race(racers.reserve_once, state_url)
+    assert sorted(outcome for outcome, _ in outcomes) == ["lost"] * (PROCESSES - 3) + ["won"] * 3
+    store = store_from_url(state_url)
+    assert store.usage("create_payment", "2026-12-06").count == 3
+    store.close()

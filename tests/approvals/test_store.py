@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from flowtly_mcp.approvals import ApprovalStatus, Ceilings, StateStore, StoreError, store_from_url
+from flowtly_mcp.approvals import ApprovalStatus, Ceilings, StateStore, StoreError, open_store, store_from_url
 from flowtly_mcp.approvals.models import PendingApproval
 
 from .conftest import PREVIEW
@@ -109,3 +110,14 @@ def test_an_unreachable_redis_names_the_variable_not_the_password() -> None:
         store_from_url("redis://:hunter2secret@127.0.0.1:1/0")
     assert "FLOWTLY_STATE_URL" in str(caught.value)
     assert "hunter2secret" not in str(caught.value)
+
+
+def test_the_default_store_is_a_sqlite_file_in_the_user_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    store = open_store({})
+    store.put(approval())
+    assert (tmp_path / "flowtly-mcp" / "state.sqlite3").is_file()
+    assert open_store({"FLOWTLY_STATE_URL": ""}).get("apr_1") == approval()
+    store.close()
