@@ -17,7 +17,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
+import anyio
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,6 +33,7 @@ from flowtly_mcp.approvals.service import (
     ApprovalService,
     ApprovalTicket,
     BadApprovalSecret,
+    Decision,
     UnknownApproval,
 )
 
@@ -144,7 +147,7 @@ def build_page_app(service: ApprovalService, allowed_hosts: frozenset[str]) -> S
             return refused
         if (refused := checks.origin(request)) is not None:
             return refused
-        loaded = load(request)
+        loaded = await anyio.to_thread.run_sync(load, request)  # the store may be Redis: keep the loop free
         if isinstance(loaded, Response):
             return loaded
         approval, secret = loaded
@@ -159,7 +162,8 @@ def build_page_app(service: ApprovalService, allowed_hosts: frozenset[str]) -> S
         if decision not in ("approve", "reject"):
             return _page("Refused", "<h1>Refused</h1><p id='status'>Choose Approve or Reject.</p>", 400)
         try:
-            decided = service.decide(approval.id, "approve" if decision == "approve" else "reject", by="approval-page")
+            choice: Decision = "approve" if decision == "approve" else "reject"
+            decided = await anyio.to_thread.run_sync(partial(service.decide, approval.id, choice, by="approval-page"))
         except ApprovalError as exc:
             return _page("Not decided", f'<h1>Not decided</h1><p id="status">{html.escape(str(exc))}</p>', 409)
         outcome = (
