@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -54,6 +55,12 @@ class ApprovalNotApproved(ApprovalError):
 
 class BadApprovalSecret(ApprovalError):
     pass
+
+
+def canonical_json(value: object) -> JsonValue:
+    """`value` as plain JSON with sorted keys; Decimals, dates and other scalars become their text (exact)."""
+    loaded: JsonValue = json.loads(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False))
+    return loaded
 
 
 def hash_secret(secret: str) -> str:
@@ -97,21 +104,25 @@ class ApprovalService:
         self,
         *,
         tool: str,
-        arguments: dict[str, JsonValue],
-        plan: JsonValue,
+        arguments: Mapping[str, object],
+        plan: object,
         preview: ApprovalPreview,
         fingerprint: str,
         channel: str,
     ) -> ApprovalTicket:
-        """Store a pending approval for one guarded call; the ticket's secret is for the person's channel only."""
+        """Store a pending approval for one guarded call; the ticket's secret is for the person's channel only.
+
+        `arguments` and `plan` are stored as canonical JSON (sorted keys; Decimal amounts as exact text).
+        """
         now = self._clock()
+        canonical_arguments = {str(key): canonical_json(value) for key, value in sorted(arguments.items())}
         secret = secrets.token_urlsafe(32)
         approval = PendingApproval(
             # The id is shown to the model and typed by people: short, but unguessable enough not to collide.
             id=f"apr_{secrets.token_urlsafe(9)}",
             tool=tool,
-            arguments=arguments,
-            plan=plan,
+            arguments=canonical_arguments,
+            plan=canonical_json(plan),
             preview=preview,
             fingerprint=fingerprint,
             channel=channel,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
 from flowtly_mcp.approvals import (
@@ -87,3 +90,18 @@ def test_unknown_ids_say_where_to_look(service: ApprovalService) -> None:
         service.consume("apr_nope")
     with pytest.raises(UnknownApproval):
         service.decide_with_secret("apr_nope", "x", "approve", by="page")
+
+
+def test_arguments_and_plan_are_stored_as_canonical_exact_json(service: ApprovalService) -> None:
+    ticket = service.request(
+        tool="create_payment",
+        arguments={"z": 1, "amount": Decimal("1234.50"), "date": dt.date(2026, 12, 6)},
+        plan={"body": {"amount": Decimal("0.10")}},
+        preview=PREVIEW,
+        fingerprint="fp",
+        channel="pending",
+    )
+    stored = service.get(ticket.id)
+    assert list(stored.arguments) == ["amount", "date", "z"]
+    assert stored.arguments == {"amount": "1234.50", "date": "2026-12-06", "z": 1}
+    assert stored.plan == {"body": {"amount": "0.10"}}
