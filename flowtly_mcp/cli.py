@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from flowtly_mcp import __version__
+from flowtly_mcp.approvals.commands import add_approvals_parser, run_approvals
 from flowtly_mcp.config import ConfigError, ServerSettings, parse_bool, parse_confirm, parse_toolsets
 
 SANDBOX_TOKEN = "sandbox-token"
@@ -59,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     call = commands.add_parser("call", help="call one tool through an in-memory MCP client and print the result")
     call.add_argument("tool")
     call.add_argument("arguments", nargs="?", default="{}", help="JSON object of arguments")
+    add_approvals_parser(commands)
     return parser
 
 
@@ -162,6 +164,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _list_tools(args)
         if args.command == "call":
             return _call(args)
+        if args.command == "approvals":
+            return run_approvals(args)
         if args.transport == "http":
             return _serve_http(args)
         server = _build(args)

@@ -1,0 +1,113 @@
+"""The MCP Apps approval view: a `ui://` resource showing a pending approval, and the app-only tool it decides with.
+
+The guard answers a guarded call with `approval_view_result(ticket, …)` from a tool that declares
+`view_tool_meta(APPROVAL_VIEW_URI)`. A host that renders MCP Apps shows the view and hands it the result: the
+preview (structuredContent, which the model sees too) and the approval's secret (in the result's `_meta`, which
+only the view reads). The view's Approve and Reject buttons call `approval_decide`, an app-only tool: hosts that
+follow the spec never offer it to the model, and even a host that does would need the secret to make it act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Annotated, Any, Literal
+
+import anyio
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from flowtly_mcp.approvals.display import preview_lines
+from flowtly_mcp.approvals.mcp_apps import (
+    MCP_APP_MIME_TYPE,
+    app_only_meta,
+    inline_bridge,
+    resource_meta,
+    static_text,
+)
+from flowtly_mcp.approvals.models import PendingApproval
+from flowtly_mcp.approvals.service import ApprovalError, ApprovalService, ApprovalTicket
+
+APPROVAL_VIEW_URI = "ui://flowtly-mcp/approval.html"
+DECIDE_TOOL = "approval_decide"
+# The result `_meta` key that carries the approval's secret to the view.
+APPROVAL_META_KEY = "flowtly-mcp/approval"
+
+
+def approval_view_html() -> str:
+    return inline_bridge(static_text("approval_view.html"))
+
+
+def approval_view_content(approval: PendingApproval) -> dict[str, object]:
+    """What the view renders (structuredContent["approval"]); nothing in it can approve."""
+    return {
+        "id": approval.id,
+        "tool": approval.tool,
+        "status": approval.status.value,
+        "expires_at": dt.datetime.fromtimestamp(approval.expires_at, dt.UTC).isoformat(timespec="seconds"),
+        "lines": [
+            {"kind": line.kind, "label": line.label, "value": line.value}
+            for line in preview_lines(approval.tool, approval.preview)
+        ],
+    }
+
+
+def approval_view_result(ticket: ApprovalTicket, text: str) -> CallToolResult:
+    """A guarded tool's answer when the approval goes through the view: `text` is what the model reads."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content={"status": "approval_required", "approval": approval_view_content(ticket.approval)},
+        _meta={APPROVAL_META_KEY: {"id": ticket.id, "secret": ticket.secret}},
+    )
+
+
+class ApprovalDecision(BaseModel):
+    approval_id: str
+    status: str = Field(description="approved or rejected")
+    message: str
+
+
+def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> None:
+    """Adds the approval view resource and the app-only `approval_decide` tool to `server`."""
+
+    @server.resource(
+        APPROVAL_VIEW_URI,
+        name="approval_view",
+        title="Approval",
+        description="Shows a pending approval with Approve and Reject buttons (MCP Apps view).",
+        mime_type=MCP_APP_MIME_TYPE,
+        meta=resource_meta(),
+    )
+    def approval_view() -> str:
+        return approval_view_html()
+
+    async def approval_decide(
+        approval_id: Annotated[str, Field(description="The approval shown in the view")],
+        secret: Annotated[str, Field(description="The approval's secret from the view's tool result")],
+        decision: Annotated[Literal["approve", "reject"], Field(description="The person's choice")],
+    ) -> ApprovalDecision:
+        try:
+            # The store may be Redis across the network: keep the event loop free while it answers.
+            decide = partial(service.decide_with_secret, approval_id, secret, decision, by="mcp-app-view")
+            decided = await anyio.to_thread.run_sync(decide)
+        except ApprovalError as exc:
+            raise ToolError(str(exc)) from None
+        message = (
+            "Approved. The call runs once, when the assistant checks back."
+            if decision == "approve"
+            else "Rejected. Nothing will run."
+        )
+        return ApprovalDecision(approval_id=decided.id, status=decided.status.value, message=message)
+
+    server.add_tool(
+        approval_decide,
+        name=DECIDE_TOOL,
+        title="Record a person's approval decision",
+        description="Called by the approval view when a person clicks Approve or Reject. Not for models.",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+        ),
+        meta=app_only_meta(),
+    )
