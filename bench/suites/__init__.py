@@ -4,6 +4,7 @@ from __future__ import annotations
 
 SUITES: dict[str, str] = {
     "tokens": "Tool-list tokens",
+    "routing": "Routing: the right tool for a request",
     "economy": "Response economy",
     "overhead": "Per-call overhead",
     "cold_start": "Cold start",
