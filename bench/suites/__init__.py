@@ -8,6 +8,7 @@ SUITES: dict[str, str] = {
     "economy": "Response economy",
     "overhead": "Per-call overhead",
     "cold_start": "Cold start",
+    "calls": "Per-call time over stdio",
     "pagination": "Pagination under latency",
     "reconcile": "Reconciliation at scale",
     "aging": "Receivables aging at scale",
