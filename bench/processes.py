@@ -66,8 +66,10 @@ class ServerFailed(RuntimeError):
 @contextmanager
 def serving(
     command: Sequence[str], port: int, *, env: dict[str, str] | None = None, ready_within: float = 120.0
-) -> Iterator[None]:
-    """Run a server process until the block ends; it must listen on 127.0.0.1:`port` within `ready_within` s."""
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process until the block ends; it must listen on 127.0.0.1:`port` within `ready_within` s.
+
+    The block gets the process (to read its CPU time, say)."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(list(command), cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         try:
@@ -78,7 +80,7 @@ def serving(
                     tail = errors.read().decode(errors="replace")[-2000:]
                     raise ServerFailed(f"{command_line(command)} did not start listening on {port}:\n{tail}")
                 time.sleep(0.1)
-            yield
+            yield process
         finally:
             process.terminate()
             try:
@@ -86,3 +88,13 @@ def serving(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a running process has used so far (Linux /proc; None elsewhere or once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime and stime are fields 14 and 15 (in clock ticks).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

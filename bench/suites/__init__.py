@@ -4,9 +4,11 @@ from __future__ import annotations
 
 SUITES: dict[str, str] = {
     "tokens": "Tool-list tokens",
+    "routing": "Routing: the right tool for a request",
     "economy": "Response economy",
     "overhead": "Per-call overhead",
     "cold_start": "Cold start",
+    "calls": "Per-call time over stdio",
     "pagination": "Pagination under latency",
     "reconcile": "Reconciliation at scale",
     "aging": "Receivables aging at scale",

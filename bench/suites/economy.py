@@ -17,6 +17,7 @@ from mcp.types import TextContent
 
 from bench import fixtures
 from bench.model import Figure, SectionResult, Target
+from bench.tokenizer import count
 
 PAGE = 30
 TARGET_PERCENT = 25.0
@@ -71,8 +72,25 @@ async def _measure() -> SectionResult:
             note=f"{wire_bytes:,} bytes; the wire carries both copies of the page",
         )
     )
-    result.add(Figure("economy.compact_tokens", "Compact page, tokens (chars/4)", round(len(text) / 4), "tokens"))
-    result.add(Figure("economy.raw_tokens", "Raw page, tokens (chars/4)", round(len(raw.decode()) / 4), "tokens"))
+    compact_tokens, raw_tokens = count(text), count(raw.decode())
+    result.add(
+        Figure(
+            "economy.compact_tokens",
+            "Compact page, o200k tokens",
+            compact_tokens,
+            "tokens",
+            note=f"characters / 4 would say {len(text) / 4:,.0f}",
+        )
+    )
+    result.add(
+        Figure(
+            "economy.raw_tokens",
+            "Raw page, o200k tokens",
+            raw_tokens,
+            "tokens",
+            note=f"characters / 4 would say {len(raw.decode()) / 4:,.0f}",
+        )
+    )
     result.notes.append("Seeded sandbox (size 1); both sides list the same 30 invoices in the same order.")
     return result
 

@@ -1,95 +1,176 @@
 """How many context tokens the tool list costs a model: the default surface, every toolset, and each tool.
 
-Tokens are estimated as characters / 4 of the compact JSON the server writes for `tools/list` over stdio, read
-from the wire of a spawned `flowtly-mcp --sandbox`, so the figure counts exactly what a host receives.
+Counted with the o200k tokenizer (`bench.tokenizer`) on the `tools/list` result a spawned `flowtly-mcp --sandbox`
+writes on stdio, so the figures count exactly what a host receives. Two views: *visible*, the part a model reads
+(name, description, input schema, as compact JSON), and *on the wire*, the whole tool entry (with title,
+annotations, output schema and `_meta`).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from bench.model import Figure, SectionResult, Table, Target
 from bench.processes import REPO, command_line, flowtly_command, isolated_env
 from bench.stdio_wire import list_tools
+from bench.tokenizer import count
 
-CHARS_PER_TOKEN = 4
-DEFAULT_SURFACE_TARGET = 4000
-PER_TOOL_TARGET = 200
-TOP = 10
-
-
-def tokens_of(text: str) -> float:
-    return len(text) / CHARS_PER_TOKEN
+DEFAULT_VISIBLE_TARGET = 2000
+PER_TOOL_VISIBLE_TARGET = 100
+PER_TOOL_WIRE_TARGET = 180
+TOP = 12
+TOOLSET_META = "flowtly-mcp/toolset"
 
 
-def _compact(value: Any) -> str:
+def compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def run() -> SectionResult:
-    result = SectionResult("tokens", "Tool-list tokens")
+def visible(tool: dict[str, Any]) -> int:
+    """Tokens of what a model reads of a tool: its name, description and input schema."""
+    return count(compact({key: tool[key] for key in ("name", "description", "inputSchema") if key in tool}))
+
+
+def wire(tool: dict[str, Any]) -> int:
+    return count(compact(tool))
+
+
+def list_surfaces() -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]], list[str]]:
+    """The default and all-toolsets tool lists as spawned servers send them, with their raw results."""
     with tempfile.TemporaryDirectory(prefix="flowtly-bench-") as scratch:
         home = Path(scratch)
         env = isolated_env(home)
         database = home / "sandbox.sqlite3"
         default = list_tools(flowtly_command(database), env=env, cwd=str(REPO))
         everything = list_tools(flowtly_command(database, "--toolsets", "all"), env=env, cwd=str(REPO))
+    return default.tools, default.raw_results, everything.tools, everything.raw_results
 
-    default_tokens = sum(tokens_of(raw) for raw in default.raw_results)
-    all_tokens = sum(tokens_of(raw) for raw in everything.raw_results)
+
+def toolset_of(tool: dict[str, Any], toolsets: dict[str, str]) -> str:
+    meta = tool.get("_meta") or {}
+    return str(meta.get(TOOLSET_META) or toolsets.get(tool["name"], "?"))
+
+
+def run() -> SectionResult:
+    from flowtly_mcp.tools.all import registry  # read only: which toolset each tool belongs to
+
+    toolsets = {spec.name: spec.toolset for spec in registry()}
+    result = SectionResult("tokens", "Tool-list tokens")
+    default, default_raw, everything, everything_raw = list_surfaces()
+    default_visible = sum(visible(tool) for tool in default)
+    default_wire = sum(count(raw) for raw in default_raw)
+    all_visible = sum(visible(tool) for tool in everything)
+    all_wire = sum(count(raw) for raw in everything_raw)
+    tools = max(1, len(everything))
     result.add(
         Figure(
-            "tokens.default",
-            f"Default surface ({len(default.tools)} tools)",
-            round(default_tokens),
+            "tokens.default_visible",
+            f"Default surface ({len(default)} tools), visible: name, description, input schema",
+            default_visible,
             "tokens",
-            Target("<=", DEFAULT_SURFACE_TARGET),
-            note="chars/4 of the tools/list result as sent over stdio",
+            Target("<=", DEFAULT_VISIBLE_TARGET),
+            note="o200k; " + ", ".join(tool["name"] for tool in default),
         )
     )
     result.add(
         Figure(
-            "tokens.all",
-            f"All toolsets ({len(everything.tools)} tools)",
-            round(all_tokens),
+            "tokens.default_wire",
+            "Default surface, on the wire (the whole tools/list result)",
+            default_wire,
             "tokens",
-            note="chars/4 of the tools/list result as sent over stdio",
+            note="with titles, annotations, output schemas and _meta",
         )
     )
     result.add(
         Figure(
-            "tokens.all_per_tool",
-            "All toolsets, average per tool",
-            round(all_tokens / max(1, len(everything.tools)), 1),
+            "tokens.all_visible_per_tool",
+            f"All toolsets ({len(everything)} tools), visible per tool",
+            round(all_visible / tools, 1),
             "tokens",
-            Target("<=", PER_TOOL_TARGET),
+            Target("<=", PER_TOOL_VISIBLE_TARGET),
+            note=f"{all_visible:,} tokens in all",
         )
     )
-    per_tool = sorted(((tokens_of(_compact(tool)), tool["name"]) for tool in everything.tools), reverse=True)
-    result.add(Figure("tokens.largest_tool", f"Largest tool ({per_tool[0][1]})", round(per_tool[0][0]), "tokens"))
+    result.add(
+        Figure(
+            "tokens.all_wire_per_tool",
+            "All toolsets, on the wire per tool",
+            round(all_wire / tools, 1),
+            "tokens",
+            Target("<=", PER_TOOL_WIRE_TARGET),
+            note=f"{all_wire:,} tokens in all",
+        )
+    )
+    chars = sum(len(raw) for raw in everything_raw)
+    result.add(
+        Figure(
+            "tokens.chars_per_token",
+            "Characters per o200k token in the tool list (the old estimate assumed 4)",
+            round(chars / max(1, all_wire), 2),
+            "chars",
+        )
+    )
+    by_set: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for tool in everything:
+        by_set[toolset_of(tool, toolsets)].append(tool)
     result.tables.append(
         Table(
-            f"The {TOP} largest tools (all toolsets)",
-            ["tool", "tokens", "description", "input schema", "output schema"],
+            "Per toolset (all toolsets listed)",
+            ["toolset", "tools", "visible per tool", "on the wire per tool", "visible in all"],
             [
                 [
                     name,
-                    f"{tokens:.0f}",
-                    f"{tokens_of(_compact(tool.get('description', ''))):.0f}",
-                    f"{tokens_of(_compact(tool.get('inputSchema', {}))):.0f}",
-                    f"{tokens_of(_compact(tool.get('outputSchema', {}))):.0f}",
+                    str(len(members)),
+                    f"{sum(visible(t) for t in members) / len(members):.0f}",
+                    f"{sum(wire(t) for t in members) / len(members):.0f}",
+                    f"{sum(visible(t) for t in members):,}",
                 ]
-                for tokens, name in per_tool[:TOP]
-                for tool in everything.tools
-                if tool["name"] == name
+                for name, members in sorted(by_set.items())
+            ],
+        )
+    )
+    result.tables.append(
+        Table(
+            "The default surface, tool by tool",
+            ["tool", "visible", "on the wire"],
+            [[tool["name"], str(visible(tool)), str(wire(tool))] for tool in default],
+        )
+    )
+    largest = sorted(everything, key=lambda tool: (-visible(tool), tool["name"]))[:TOP]
+    result.tables.append(
+        Table(
+            f"The {TOP} largest tools by visible tokens (all toolsets)",
+            ["tool", "visible", "on the wire", "description", "input schema", "output schema"],
+            [
+                [
+                    tool["name"],
+                    str(visible(tool)),
+                    str(wire(tool)),
+                    str(count(tool.get("description", ""))),
+                    str(count(compact(tool.get("inputSchema", {})))),
+                    str(count(compact(tool.get("outputSchema", {})))),
+                ]
+                for tool in largest
             ],
         )
     )
     result.notes.append(
-        f"Listed with `{command_line(flowtly_command(Path('DB')))}` (and `--toolsets all`), "
-        "protocol 2025-11-25, over a raw stdio pipe."
+        f"Listed with `{command_line(flowtly_command(Path('DB')))}` (and `--toolsets all`), protocol 2025-11-25, "
+        "over a raw stdio pipe; tokens are o200k (bpe-openai), not characters / 4. Every tool's figures are in "
+        "results.json."
+    )
+    result.tables.append(
+        Table(
+            "Every tool (all toolsets), visible / on the wire",
+            ["tool", "toolset", "visible", "on the wire"],
+            [
+                [tool["name"], toolset_of(tool, toolsets), str(visible(tool)), str(wire(tool))]
+                for tool in sorted(everything, key=lambda tool: tool["name"])
+            ],
+        )
     )
     return result

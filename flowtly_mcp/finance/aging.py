@@ -4,6 +4,10 @@ Open amounts are grouped per currency and never added across currencies; a home-
 each invoice's ``conversionRate``) is reported on its own, beside the real amounts. Drafts owe nothing. An
 invoice with a negative open amount (over-paid, or a correction) is a credit and is reported apart from the
 age buckets. An invoice with no due date is due on its issue date; with neither, it counts as current.
+
+Each report can also be folded page by page (`AgingFold`, `DebtorsFold`, `OverdueFold`): `add` a page of invoices
+as it arrives and ask for the result at the end. A fold keeps running exact sums per group, not the invoices, so a
+caller that drops each page after adding it holds one page at a time, whatever the size of the books.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from .money import exact_mul, exact_sum
+from .money import ZERO, exact_mul, exact_sum
 from .records import DEFAULT_CURRENCY, InvoiceView
 
 Bucket = Literal["current", "1-30", "31-60", "61-90", "90+"]
@@ -80,23 +84,86 @@ class AgingReport:
     base_equivalent: BaseEquivalent | None
 
 
+def _plus(total: Decimal, amount: Decimal) -> Decimal:
+    # exact_sum of two: a running total that raises decimal.Inexact rather than round, as a sum of the list would.
+    return exact_sum((total, amount))
+
+
 class _Accumulator:
+    """Running exact sums of one group by bucket, its credits and its invoice count."""
+
     def __init__(self) -> None:
-        self.amounts: dict[Bucket, list[Decimal]] = {bucket: [] for bucket in BUCKETS}
-        self.credits: list[Decimal] = []
+        self.amounts: dict[Bucket, Decimal] = dict.fromkeys(BUCKETS, ZERO)
+        self.credits = ZERO
         self.count = 0
 
     def add(self, amount: Decimal, bucket: Bucket) -> None:
         self.count += 1
         if amount < 0:
-            self.credits.append(amount)
+            self.credits = _plus(self.credits, amount)
         else:
-            self.amounts[bucket].append(amount)
+            self.amounts[bucket] = _plus(self.amounts[bucket], amount)
 
     def line(self, group: str, currency: str) -> AgingLine:
-        buckets = {bucket: exact_sum(values) for bucket, values in self.amounts.items()}
-        total = exact_sum(buckets.values())
-        return AgingLine(group, currency, buckets, total, self.count, exact_sum(self.credits))
+        buckets = dict(self.amounts)
+        return AgingLine(group, currency, buckets, exact_sum(buckets.values()), self.count, self.credits)
+
+
+class AgingFold:
+    """`aging_report` page by page: `add` each page of invoices as it arrives, then `report()`."""
+
+    def __init__(
+        self,
+        as_of: date,
+        group_by: GroupBy = "client",
+        base_currency_equivalent: bool = False,
+        *,
+        base_currency: str = DEFAULT_CURRENCY,
+    ) -> None:
+        if group_by not in ("client", "currency"):
+            raise ValueError(f"group_by must be 'client' or 'currency', not {group_by!r}")
+        self.as_of = as_of
+        self.group_by: GroupBy = group_by
+        self.base_currency_equivalent = base_currency_equivalent
+        self.base_currency = base_currency
+        self._groups: dict[tuple[str, str], _Accumulator] = defaultdict(_Accumulator)
+        self._totals: dict[str, _Accumulator] = defaultdict(_Accumulator)
+        self._base: dict[Bucket, Decimal] = dict.fromkeys(BUCKETS, ZERO)
+        self._missing_rate: list[str] = []
+
+    def add(self, invoices: Iterable[InvoiceView]) -> None:
+        """Fold a page (or any number) of invoices into the report; the invoices are not kept."""
+        for invoice in invoices:
+            if not _receivable(invoice):
+                continue
+            bucket = bucket_of(days_past_due(invoice, self.as_of))
+            group = invoice.currency if self.group_by == "currency" else invoice.client_id or NO_CLIENT
+            self._groups[(group, invoice.currency)].add(invoice.open, bucket)
+            self._totals[invoice.currency].add(invoice.open, bucket)
+            if self.base_currency_equivalent and invoice.open > 0:
+                if invoice.currency == self.base_currency:
+                    self._base[bucket] = _plus(self._base[bucket], invoice.open)
+                elif invoice.conversion_rate:
+                    converted = exact_mul(invoice.open, invoice.conversion_rate)
+                    self._base[bucket] = _plus(self._base[bucket], converted)
+                else:
+                    self._missing_rate.append(invoice.id)
+
+    def report(self) -> AgingReport:
+        """The report of everything added so far (adding more afterwards is allowed)."""
+        groups = self._groups
+        ordered = sorted(groups, key=lambda key: (key[1], key[0].zfill(20), key[0]))
+        equivalent = None
+        if self.base_currency_equivalent:
+            base = dict(self._base)
+            equivalent = BaseEquivalent(self.base_currency, base, exact_sum(base.values()), tuple(self._missing_rate))
+        return AgingReport(
+            as_of=self.as_of,
+            group_by=self.group_by,
+            lines=tuple(groups[key].line(*key) for key in ordered),
+            totals={currency: self._totals[currency].line("all", currency) for currency in sorted(self._totals)},
+            base_equivalent=equivalent,
+        )
 
 
 def aging_report(
@@ -108,38 +175,9 @@ def aging_report(
     base_currency: str = DEFAULT_CURRENCY,
 ) -> AgingReport:
     """Bucket every open invoice by days past due, per group (client or currency) and currency."""
-    if group_by not in ("client", "currency"):
-        raise ValueError(f"group_by must be 'client' or 'currency', not {group_by!r}")
-    groups: dict[tuple[str, str], _Accumulator] = defaultdict(_Accumulator)
-    totals: dict[str, _Accumulator] = defaultdict(_Accumulator)
-    base: dict[Bucket, list[Decimal]] = {bucket: [] for bucket in BUCKETS}
-    missing_rate: list[str] = []
-    for invoice in invoices:
-        if not _receivable(invoice):
-            continue
-        bucket = bucket_of(days_past_due(invoice, as_of))
-        group = invoice.currency if group_by == "currency" else invoice.client_id or NO_CLIENT
-        groups[(group, invoice.currency)].add(invoice.open, bucket)
-        totals[invoice.currency].add(invoice.open, bucket)
-        if base_currency_equivalent and invoice.open > 0:
-            if invoice.currency == base_currency:
-                base[bucket].append(invoice.open)
-            elif invoice.conversion_rate:
-                base[bucket].append(exact_mul(invoice.open, invoice.conversion_rate))
-            else:
-                missing_rate.append(invoice.id)
-    lines = tuple(groups[key].line(*key) for key in sorted(groups, key=lambda key: (key[1], key[0].zfill(20), key[0])))
-    equivalent = None
-    if base_currency_equivalent:
-        base_buckets = {bucket: exact_sum(values) for bucket, values in base.items()}
-        equivalent = BaseEquivalent(base_currency, base_buckets, exact_sum(base_buckets.values()), tuple(missing_rate))
-    return AgingReport(
-        as_of=as_of,
-        group_by=group_by,
-        lines=lines,
-        totals={currency: totals[currency].line("all", currency) for currency in sorted(totals)},
-        base_equivalent=equivalent,
-    )
+    fold = AgingFold(as_of, group_by, base_currency_equivalent, base_currency=base_currency)
+    fold.add(invoices)
+    return fold.report()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,29 +194,48 @@ class OverdueItem:
     bucket: Bucket
 
 
+class OverdueFold:
+    """`overdue` page by page: keeps only the overdue items (a few fields each), not the invoices."""
+
+    def __init__(self, as_of: date, min_days: int = 1, client: str | None = None) -> None:
+        self.as_of = as_of
+        self.min_days = max(min_days, 1)
+        self.client = client
+        self._items: list[OverdueItem] = []
+
+    def add(self, invoices: Iterable[InvoiceView]) -> None:
+        for invoice in invoices:
+            if not _receivable(invoice) or invoice.open < 0:
+                continue
+            if self.client is not None and invoice.client_id != self.client:
+                continue
+            days = days_past_due(invoice, self.as_of)
+            if days >= self.min_days:
+                self._items.append(
+                    OverdueItem(
+                        invoice.id,
+                        invoice.number,
+                        invoice.client_id,
+                        invoice.currency,
+                        invoice.open,
+                        invoice.effective_due_date,
+                        days,
+                        bucket_of(days),
+                    )
+                )
+
+    def items(self) -> list[OverdueItem]:
+        """Most overdue first; ties by currency and invoice id."""
+        return sorted(self._items, key=lambda item: (-item.days_overdue, item.currency, item.invoice_id.zfill(20)))
+
+
 def overdue(
     invoices: Iterable[InvoiceView], as_of: date, min_days: int = 1, client: str | None = None
 ) -> list[OverdueItem]:
     """Invoices at least ``min_days`` past due with money open, most overdue first (optionally for one client)."""
-    items = []
-    for invoice in invoices:
-        if not _receivable(invoice) or invoice.open < 0 or (client is not None and invoice.client_id != client):
-            continue
-        days = days_past_due(invoice, as_of)
-        if days >= max(min_days, 1):
-            items.append(
-                OverdueItem(
-                    invoice.id,
-                    invoice.number,
-                    invoice.client_id,
-                    invoice.currency,
-                    invoice.open,
-                    invoice.effective_due_date,
-                    days,
-                    bucket_of(days),
-                )
-            )
-    return sorted(items, key=lambda item: (-item.days_overdue, item.currency, item.invoice_id.zfill(20)))
+    fold = OverdueFold(as_of, min_days, client)
+    fold.add(invoices)
+    return fold.items()
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,32 +250,45 @@ class Debtor:
     oldest_days_overdue: int
 
 
+class DebtorsFold:
+    """`top_debtors` page by page: running totals per client and currency, not the invoices."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self._open: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        self._overdue: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        self._count: dict[tuple[str, str], int] = defaultdict(int)
+        self._oldest: dict[tuple[str, str], int] = defaultdict(int)
+
+    def add(self, invoices: Iterable[InvoiceView]) -> None:
+        for invoice in invoices:
+            if not _receivable(invoice) or invoice.open < 0:
+                continue
+            key = (invoice.currency, invoice.client_id or NO_CLIENT)
+            self._open[key] = _plus(self._open[key], invoice.open)
+            self._count[key] += 1
+            days = days_past_due(invoice, self.as_of)
+            if days > 0:
+                self._overdue[key] = _plus(self._overdue[key], invoice.open)
+                self._oldest[key] = max(self._oldest[key], days)
+
+    def top(self, n: int = 10) -> dict[str, list[Debtor]]:
+        """Per currency, the ``n`` clients with the most open, largest first (ties by client id)."""
+        per_currency: dict[str, list[Debtor]] = defaultdict(list)
+        for (currency, client_id), total in self._open.items():
+            key = (currency, client_id)
+            debtor = Debtor(
+                client_id, currency, total, self._overdue.get(key, ZERO), self._count[key], self._oldest.get(key, 0)
+            )
+            per_currency[currency].append(debtor)
+        return {
+            currency: sorted(debtors, key=lambda d: (-d.open_total, d.client_id.zfill(20)))[:n]
+            for currency, debtors in sorted(per_currency.items())
+        }
+
+
 def top_debtors(invoices: Iterable[InvoiceView], as_of: date, n: int = 10) -> dict[str, list[Debtor]]:
     """Per currency, the ``n`` clients with the most open, largest first (ties by client id)."""
-    open_amounts: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    overdue_amounts: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    oldest: dict[tuple[str, str], int] = defaultdict(int)
-    for invoice in invoices:
-        if not _receivable(invoice) or invoice.open < 0:
-            continue
-        key = (invoice.currency, invoice.client_id or NO_CLIENT)
-        open_amounts[key].append(invoice.open)
-        days = days_past_due(invoice, as_of)
-        if days > 0:
-            overdue_amounts[key].append(invoice.open)
-            oldest[key] = max(oldest[key], days)
-    per_currency: dict[str, list[Debtor]] = defaultdict(list)
-    for (currency, client_id), amounts in open_amounts.items():
-        debtor = Debtor(
-            client_id,
-            currency,
-            exact_sum(amounts),
-            exact_sum(overdue_amounts.get((currency, client_id), [])),
-            len(amounts),
-            oldest.get((currency, client_id), 0),
-        )
-        per_currency[currency].append(debtor)
-    return {
-        currency: sorted(debtors, key=lambda d: (-d.open_total, d.client_id.zfill(20)))[:n]
-        for currency, debtors in sorted(per_currency.items())
-    }
+    fold = DebtorsFold(as_of)
+    fold.add(invoices)
+    return fold.top(n)

@@ -1,0 +1,90 @@
+"""One aging run in a fresh process, so its peak RSS is its own: `python -m bench.aging_client URL WAY CONCURRENCY`.
+
+WAY is `tool` (today's `receivables_aging` through an in-memory MCP client: every invoice is read, then aged) or
+`fold` (the streaming fold: pages are aged as they arrive and dropped). Prints one JSON line: seconds, peak RSS,
+CPU time of the process (start-up
+included), requests and a digest of the report (per-currency totals and invoice counts) to compare the ways.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+import anyio
+import httpx2
+from mcp import Client
+
+from bench import fixtures
+from bench.stats import peak_rss_mb
+from flowtly_mcp.api import FlowtlyClient
+from flowtly_mcp.finance.aging import AgingFold
+from flowtly_mcp.finance.records import ClientView, InvoiceView
+from flowtly_mcp.tools.workflows._logic import as_of
+
+DAY = fixtures.TODAY
+
+
+async def _tool(url: str, concurrency: int, page_size: int) -> tuple[dict[str, Any], int]:
+    wire = fixtures.LatencyTransport(httpx2.AsyncHTTPTransport(), 0.0)
+    env = {"FLOWTLY_CONCURRENCY": str(concurrency), "FLOWTLY_PAGE_SIZE": str(page_size)}
+    async with Client(fixtures.server_on(wire, base_url=url, **env)) as client:
+        result = await client.call_tool("receivables_aging", {"as_of": DAY.isoformat(), "group_by": "client"})
+    if result.is_error or result.structured_content is None:
+        raise RuntimeError(f"receivables_aging failed: {result.content}")
+    totals = {line["currency"]: [str(line["total"]), line["invoices"]] for line in result.structured_content["totals"]}
+    return totals, wire.requests
+
+
+async def _fold(url: str, concurrency: int, page_size: int) -> tuple[dict[str, Any], int]:
+    wire = fixtures.LatencyTransport(httpx2.AsyncHTTPTransport(), 0.0)
+    settings = fixtures.api_settings(base_url=url, page_size=page_size, concurrency=concurrency)
+    fold = AgingFold(DAY, "client")
+    names: dict[str, str] = {}
+    async with FlowtlyClient(settings, transport=wire) as api:
+
+        async def invoices() -> None:
+            async for record in api.iterate("/invoices"):
+                fold.add(as_of([InvoiceView.from_api(record)], DAY))
+
+        async def clients() -> None:
+            for record in await api.fetch_all("/clients"):
+                client = ClientView.from_api(record)
+                if client.name:
+                    names[client.id] = client.name
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(invoices)
+            group.start_soon(clients)
+    report = fold.report()
+    totals = {currency: [str(line.total), line.invoice_count] for currency, line in report.totals.items()}
+    return totals, wire.requests
+
+
+def main(argv: list[str]) -> int:
+    url, way, concurrency, page_size = argv[0], argv[1], int(argv[2]), int(argv[3])
+    run = {"tool": _tool, "fold": _fold}[way]
+    started = time.perf_counter()
+    totals, requests = anyio.run(run, url, concurrency, page_size)
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "peak_rss_mb": peak_rss_mb(),
+                "requests": requests,
+                "totals": totals,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,149 @@
+"""Per-call time over stdio: `get_invoice` and `list_invoices` (30 records) vs a trivial tool on the same SDK.
+
+flowtly-mcp and a bare one-tool MCPServer run side by side as stdio processes; calls alternate between them, so the
+ratio and the difference are measured under the same machine load. In sandbox mode the API is inside the server
+process; in real-API mode it is a seeded sandbox in its own process on loopback. What the API itself takes is
+measured apart (the project's API client making the same request from this process), so that
+`tool - trivial tool - API` is the time the MCP layer of flowtly-mcp adds to a call.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from anyio.from_thread import start_blocking_portal
+
+from bench import fixtures
+from bench.model import Figure, SectionResult, Table, Target
+from bench.processes import REPO, bare_command, flowtly_command, free_port, isolated_env, serving
+from bench.stats import median
+from bench.stdio_session import StdioSession
+from flowtly_mcp.api import FlowtlyClient
+
+WARMUP = 20
+CALLS = 120
+PAGE = 30
+CASES = (("get_invoice", {"id": "1"}), ("list_invoices", {"limit": PAGE}))
+TARGET_ADDED_MS = {"get_invoice": 0.3, "list_invoices": 0.6}
+Times = dict[str, list[float]]
+
+
+Direct = Callable[[str], float]
+
+
+def _rounds(flowtly: StdioSession, bare: StdioSession, direct: Direct) -> Times:
+    """Each round: the trivial tool, then per case the API alone and the tool, so drifts hit all three alike."""
+    times: Times = {"ping": [], **{name: [] for name, _ in CASES}, **{f"api:{name}": [] for name, _ in CASES}}
+    for round_number in range(WARMUP + CALLS):
+        ping = bare.call("ping", {})
+        measured = {"ping": ping}
+        for name, arguments in CASES:
+            measured[f"api:{name}"] = direct(name)
+            measured[name] = flowtly.call(name, arguments)
+        if round_number >= WARMUP:
+            for key, value in measured.items():
+                times[key].append(value)
+    return times
+
+
+def _timed_calls(api: FlowtlyClient) -> Callable[[str], Awaitable[float]]:
+    calls: dict[str, Callable[[], Awaitable[Any]]] = {
+        "get_invoice": lambda: api.get("/invoices/1"),
+        "list_invoices": lambda: api.list_slice("/invoices", limit=PAGE, cursor=None),
+    }
+
+    async def timed(name: str) -> float:
+        started = time.perf_counter()
+        await calls[name]()
+        return time.perf_counter() - started
+
+    return timed
+
+
+def run() -> SectionResult:
+    result = SectionResult("calls", "Per-call time over stdio")
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="flowtly-bench-") as scratch:
+        home = Path(scratch)
+        env = isolated_env(home)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        api_env = env | {"FLOWTLY_BASE_URL": url, "FLOWTLY_API_TOKEN": fixtures.TOKEN}
+        sandbox_api = [sys.executable, "-m", "bench.sandbox_server", "--size", "1", "--port", str(port)]
+        with serving(sandbox_api, port), start_blocking_portal() as portal:
+            in_process = portal.wrap_async_context_manager(fixtures.api_client(fixtures.sandbox()))
+            over_http = portal.wrap_async_context_manager(FlowtlyClient(fixtures.api_settings(base_url=url)))
+            with in_process as local_api, over_http as remote_api:
+                clients = {"sandbox": _timed_calls(local_api), "real API": _timed_calls(remote_api)}
+                for mode in ("sandbox", "real API"):
+                    timed = clients[mode]
+                    for toolsets in ("default", "all"):
+                        flags = ["--toolsets", "all"] if toolsets == "all" else []
+                        if mode == "sandbox":
+                            command, command_env = flowtly_command(home / "sandbox.sqlite3", *flags), env
+                        else:
+                            command, command_env = [sys.executable, "-m", "flowtly_mcp", *flags], api_env
+                        with (
+                            StdioSession(command, env=command_env, cwd=str(REPO)) as flowtly,
+                            StdioSession(bare_command(), env=env, cwd=str(REPO)) as bare,
+                        ):
+                            times = _rounds(flowtly, bare, lambda name, timed=timed: portal.call(timed, name))
+                        _report(result, rows, mode, toolsets, times)
+    result.tables.append(
+        Table(
+            f"Every case, {CALLS} calls each (ms): min / median / max",
+            ["mode", "toolsets", "call", "tool", "trivial tool", "API alone", "tool / trivial", "MCP layer adds"],
+            rows,
+        )
+    )
+    result.notes.append(
+        "Raw JSON-RPC over the processes' pipes (protocol 2025-11-25), one call in flight; the trivial tool is "
+        f"`{' '.join(bare_command()[1:])}`'s ping. API alone: `FlowtlyClient.get('/invoices/1')` and "
+        f"`list_slice('/invoices', limit={PAGE})` from the bench process, against an in-process sandbox (sandbox "
+        "mode) or the loopback sandbox the real-API server uses, in the same rounds as the tool calls. 'MCP layer "
+        "adds' is the median over rounds of tool - trivial tool - API alone."
+    )
+    return result
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values) * 1000:.2f} / {median(values) * 1000:.2f} / {max(values) * 1000:.2f}"
+
+
+def _report(result: SectionResult, rows: list[list[str]], mode: str, toolsets: str, times: Times) -> None:
+    ping = median(times["ping"])
+    for name, _ in CASES:
+        tool, api = median(times[name]), median(times[f"api:{name}"])
+        # The median of each round's difference: the three calls of a round ran under the same load.
+        rounds = zip(times[name], times["ping"], times[f"api:{name}"], strict=True)
+        added = median([t - p - a for t, p, a in rounds]) * 1000
+        key = f"calls.{mode.replace(' ', '_').lower()}.{toolsets}.{name}"
+        if toolsets == "default":
+            result.add(
+                Figure(
+                    key,
+                    f"{name}, {mode}: time the MCP layer adds per call",
+                    round(added, 2),
+                    "ms",
+                    Target("<=", TARGET_ADDED_MS[name]),
+                    baseline=f"trivial tool median {ping * 1000:.2f} ms; API alone {api * 1000:.2f} ms",
+                    note=f"tool median {tool * 1000:.2f} ms ({tool / ping:.2f}x the trivial tool)",
+                )
+            )
+        rows.append(
+            [
+                mode,
+                toolsets,
+                name,
+                _spread(times[name]),
+                _spread(times["ping"]),
+                _spread(times[f"api:{name}"]),
+                f"{tool / ping:.2f}x",
+                f"{added:.2f}",
+            ]
+        )
