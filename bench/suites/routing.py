@@ -15,6 +15,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from flowtly_mcp.tools.catalog import input_schema
+from flowtly_mcp.tools.catalog import rank as literal_rank
+from flowtly_mcp.tools.registry import Risk
+
 from bench import routing
 from bench.model import Figure, SectionResult, Table, Target
 from bench.processes import REPO, flowtly_command, isolated_env
@@ -24,9 +28,6 @@ from bench.suites.tokens import visible
 from bench.tokenizer import count
 from flowtly_mcp.search import compact_result
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.catalog import input_schema
-from flowtly_mcp.tools.catalog import rank as literal_rank
-from flowtly_mcp.tools.registry import Risk
 
 TOP1_TARGET = 0.95
 TOP3_TARGET = 1.0
