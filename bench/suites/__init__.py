@@ -9,6 +9,7 @@ SUITES: dict[str, str] = {
     "cold_start": "Cold start",
     "pagination": "Pagination under latency",
     "reconcile": "Reconciliation at scale",
+    "confirm_cost": "Confirming an approved batch",
     "aging": "Receivables aging at scale",
     "http_load": "HTTP transport under load",
 }
