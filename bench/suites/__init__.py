@@ -11,6 +11,7 @@ SUITES: dict[str, str] = {
     "calls": "Per-call time over stdio",
     "pagination": "Pagination under latency",
     "reconcile": "Reconciliation at scale",
+    "confirm_cost": "Confirming an approved batch",
     "aging": "Receivables aging at scale",
     "http_load": "HTTP transport under load",
 }

@@ -12,7 +12,7 @@ from flowtly_mcp.tools.clients import clients
 from flowtly_mcp.tools.counterparties import branding, merge
 from flowtly_mcp.tools.crud import crud_specs
 from flowtly_mcp.tools.invoices import sending
-from flowtly_mcp.tools.kernel.registry import Registry, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry
 from flowtly_mcp.tools.ksef import downloads, raw, send, status
 from flowtly_mcp.tools.payments import payments
 from flowtly_mcp.tools.receivables import receivables
@@ -20,13 +20,13 @@ from flowtly_mcp.tools.reconciliation import batch, payment
 from flowtly_mcp.tools.transactions import attachments, transactions
 
 
-def special_specs() -> Iterator[ToolSpec]:
+def special_specs() -> Iterator[AnyToolSpec]:
     """Tools for the endpoints that are not plain CRUD: sending, KSeF, downloads, suggestions, imports, searches."""
     for area in (sending, raw, downloads, transactions, attachments, branding, clients, payments):
         yield from area.specs()
 
 
-def workflow_specs() -> Iterator[ToolSpec]:
+def workflow_specs() -> Iterator[AnyToolSpec]:
     """Finance workflows that no single endpoint offers: reconciliation, KSeF sending, duplicates, receivables."""
     yield from payment.payment_specs()
     yield from batch.batch_specs()

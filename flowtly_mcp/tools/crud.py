@@ -7,33 +7,36 @@ import json
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, create_model
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import documented
-from flowtly_mcp.models.common import InputModel, RefText, ref_fields
+from flowtly_mcp.models.common import RefText, ref_fields
 from flowtly_mcp.models.filters import Q
 from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.kernel.bodies import body_of
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
-from flowtly_mcp.tools.kernel.params import ListControls, ReadControls
+from flowtly_mcp.tools.kernel.params import ById, GetControls, ListControls
 from flowtly_mcp.tools.kernel.references import ref_id, ref_iri
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, shape
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
-def _merge(name: str, *models: type[BaseModel], **extra: Any) -> type[BaseModel]:
+
+def _merge(name: str, base: type[ModelT], *models: type[BaseModel], **extra: Any) -> type[ModelT]:
+    """A model with the fields of `models` (and `extra`) over `base`, whose fields the handler reads by name."""
     fields: dict[str, Any] = {}
     for model in models:
         for field_name, info in model.model_fields.items():
             fields[field_name] = (info.annotation, info)
     fields.update(extra)
-    return create_model(name, __base__=InputModel, **fields)
+    return create_model(name, __base__=base, **fields)
 
 
 def _a(noun: str) -> str:
@@ -67,10 +70,10 @@ def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]
     return params
 
 
-def _list_spec(family: Family, operation: str, path: str) -> ToolSpec:
-    model = _merge(f"List{family.plural.title().replace('_', '')}Input", family.filters, ListControls)
+def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListControls, ListResult]:
+    model = _merge(f"List{family.plural.title().replace('_', '')}Input", ListControls, family.filters)
 
-    async def handler(inv: Invocation, args: Any) -> ListResult:
+    async def handler(inv: Invocation, args: ListControls) -> ListResult:
         page = await inv.api.list_slice(path, query_of(family.filters, args), limit=args.limit, cursor=args.cursor)
         items = [
             shape(r, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive)
@@ -91,10 +94,10 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec:
     )
 
 
-def _get_spec(family: Family, operation: str) -> ToolSpec:
-    model = _merge(f"Get{family.singular.title()}Input", ReadControls, id=_id_field(family))
+def _get_spec(family: Family, operation: str) -> ToolSpec[GetControls, ItemResult]:
+    model = _merge(f"Get{family.singular.title()}Input", GetControls, id=_id_field(family))
 
-    async def handler(inv: Invocation, args: Any) -> ItemResult:
+    async def handler(inv: Invocation, args: GetControls) -> ItemResult:
         record = await inv.api.get(refs.item_path(family.path, ref_id(args.id, family.path, "id")))
         return ItemResult(
             item=shape(record, view="compact", fields=args.fields, compact_fields=None, derive=family.derive)
@@ -113,10 +116,10 @@ def _get_spec(family: Family, operation: str) -> ToolSpec:
     )
 
 
-def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
+def _create_spec(family: Family, operation: str, path: str) -> ToolSpec[BaseModel, ItemResult]:
     assert family.create is not None
 
-    async def handler(inv: Invocation, args: Any) -> ItemResult:
+    async def handler(inv: Invocation, args: BaseModel) -> ItemResult:
         record = await inv.api.create(path, body_of(args), family=family.path)
         return ItemResult(item=shape(record, view="compact", fields=None, compact_fields=None, derive=family.derive))
 
@@ -136,12 +139,12 @@ def _create_spec(family: Family, operation: str, path: str) -> ToolSpec:
     )
 
 
-def _update_spec(family: Family, operation: str) -> ToolSpec:
+def _update_spec(family: Family, operation: str) -> ToolSpec[ById, ItemResult]:
     assert family.update is not None
-    model = _merge(f"Update{family.singular.title()}Input", family.update, id=_id_field(family))
+    model = _merge(f"Update{family.singular.title()}Input", ById, family.update, id=_id_field(family))
     model_fields = frozenset(family.update.model_fields)
 
-    async def handler(inv: Invocation, args: Any) -> ItemResult:
+    async def handler(inv: Invocation, args: ById) -> ItemResult:
         changes = body_of(args, only_set=True, exclude=frozenset({"id"}))
         changes = {k: v for k, v in changes.items() if k in model_fields}
         if not changes:
@@ -166,10 +169,10 @@ def _update_spec(family: Family, operation: str) -> ToolSpec:
     )
 
 
-def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
-    model = _merge(f"Delete{family.singular.title()}Input", id=_id_field(family))
+def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec[ById, DeleteResult]:
+    model = _merge(f"Delete{family.singular.title()}Input", ById, id=_id_field(family))
 
-    async def preview(inv: Invocation, args: Any) -> Preview:
+    async def preview(inv: Invocation, args: ById) -> Preview:
         record_id = ref_id(args.id, family.path, "id")
         if has_get:
             record = await inv.api.get(refs.item_path(family.path, record_id))
@@ -191,7 +194,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
             fingerprint=fingerprint(record),
         )
 
-    async def handler(inv: Invocation, args: Any) -> DeleteResult:
+    async def handler(inv: Invocation, args: ById) -> DeleteResult:
         record_id = ref_id(args.id, family.path, "id")
         await inv.api.delete(refs.item_path(family.path, record_id))
         return DeleteResult(deleted=refs.iri(family.path, record_id))
@@ -211,7 +214,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec:
     )
 
 
-def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, ToolSpec]]:
+def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, AnyToolSpec]]:
     collection, item = f"/{family.path}", f"/{family.path}/{{id}}"
     list_op, get_op = f"GET {collection}", f"GET {item}"
     if list_op in documented:
@@ -226,7 +229,7 @@ def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, T
         yield "delete", _delete_spec(family, f"DELETE {item}", has_get=get_op in documented)
 
 
-def crud_specs() -> Iterator[ToolSpec]:
+def crud_specs() -> Iterator[AnyToolSpec]:
     """One tool per plain documented operation of each family."""
     operations = {e.operation for e in documented()}
     for family in FAMILIES:

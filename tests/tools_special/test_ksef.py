@@ -1,4 +1,4 @@
-"""KSeF tools: sessions, raw sends (one and bulk) with preflight refusals, corrections, inbound queue and sync."""
+"""KSeF tools: sessions, sends (one and bulk) with preflight refusals, corrections, the inbound queue."""
 
 from __future__ import annotations
 
@@ -23,38 +23,38 @@ async def test_open_ksef_session_answers_a_reference_and_validity(client: Client
     assert sandbox.store.count("ksef-sessions") == before + 1
 
 
-async def test_send_einvoice_previews_preflight_and_sends_once(
+async def test_one_invoice_is_sent_by_send_invoice_to_ksef_once(
     client: Client, sandbox: Sandbox, arrange: Arrange
 ) -> None:
+    # send_einvoice was merged into send_invoice_to_ksef: the same operation, the same send-check policy.
     invoice = await arrange.invoice()
     before = len(writes(sandbox))
-    preview, done = await confirm(client, "send_einvoice", {"invoice": invoice["id"]})
+    preview, done = await confirm(client, "send_invoice_to_ksef", {"invoice": invoice["id"]})
     details = preview["preview"]["details"]
     assert details["number"] == invoice["name"] and details["gross"] == "369.00 PLN"
-    assert details["preflight"] == "ok"
     assert any("correction" in w for w in preview["preview"]["warnings"])
-    assert [(w[0], w[1]) for w in writes(sandbox)[before:]] == [("POST", f"/e-invoicing/invoices/{invoice['id']}/send")]
-    assert done["result"]["ok"] is True and done["result"]["result"]["status"] == "accepted"
+    sends = [(w[0], w[1]) for w in writes(sandbox)[before:] if w[1].endswith("/send")]
+    assert sends == [("POST", f"/e-invoicing/invoices/{invoice['id']}/send")]
     state = arrange.outbound_state(invoice["id"])
-    assert state is not None and state["referenceNumber"] == done["result"]["result"]["referenceNumber"]
+    assert state is not None and done["result"]["status"] in ("accepted", "processing", "success")
 
     replay = await client.call_tool(
-        "send_einvoice", {"invoice": invoice["id"], "confirmation_token": preview["confirmation_token"]}
+        "send_invoice_to_ksef", {"invoice": invoice["id"], "confirmation_token": preview["confirmation_token"]}
     )
     assert replay.is_error
-    assert len(writes(sandbox)) == before + 1
+    assert [w for w in writes(sandbox)[before:] if w[1].endswith("/send")] == sends
 
 
-async def test_send_einvoice_refuses_drafts_and_registered_invoices_before_sending(
+async def test_sending_refuses_drafts_and_registered_invoices_before_sending(
     client: Client, sandbox: Sandbox, arrange: Arrange
 ) -> None:
     draft = arrange.draft_invoice()
     registered = arrange.ksef_registered_invoice()
     number = arrange.outbound_state(registered["id"])["einvoicingNumber"]  # type: ignore[index]
     before = len(writes(sandbox))
-    refused_draft = error_text(await client.call_tool("send_einvoice", {"invoice": draft["id"]}))
-    assert "draft" in refused_draft and "Nothing was sent to KSeF" in refused_draft
-    refused_sent = error_text(await client.call_tool("send_einvoice", {"invoice": registered["id"]}))
+    refused_draft = error_text(await client.call_tool("send_invoice_to_ksef", {"invoice": draft["id"]}))
+    assert "draft" in refused_draft and "Nothing was sent" in refused_draft
+    refused_sent = error_text(await client.call_tool("send_invoice_to_ksef", {"invoice": registered["id"]}))
     assert number in refused_sent
     assert writes(sandbox)[before:] == []
 
@@ -162,31 +162,3 @@ async def test_queue_inbound_einvoices_answers_the_queued_job(client: Client, sa
     body = ok(await client.call_tool("queue_inbound_einvoices", {}))
     assert body["ok"] is True and body["result"]["status"] == "queued"
     assert ("POST", "/e-invoicing/invoices/inbound/queue") in [(e[0], e[1]) for e in sandbox.request_log]
-
-
-async def test_sync_inbound_einvoices_returns_the_range(client: Client, sandbox: Sandbox) -> None:
-    low, high = dt.date(2026, 9, 1), dt.date(2026, 10, 31)
-    expected = {
-        e["id"]
-        for e in sandbox.store.all("e-invoicing")
-        if e.get("direction") == "inbound" and low.isoformat() <= e["issueDate"][:10] <= high.isoformat()
-    }
-    assert expected, "the seed has inbound invoices in the range"
-    body = ok(
-        await client.call_tool("sync_inbound_einvoices", {"date_from": low.isoformat(), "date_to": high.isoformat()})
-    )
-    assert body["total"] == len(expected)
-    assert {item["id"] for item in body["items"]} <= expected
-    if len(body["items"]) < len(expected):
-        assert "narrow the date range" in body["message"]
-    first = body["items"][0]
-    assert {"einvoicingNumber", "sellerName", "amount", "issueDate"} <= first.keys()
-
-
-async def test_sync_range_is_validated_before_any_request(client: Client, sandbox: Sandbox) -> None:
-    before = len(sandbox.request_log)
-    too_long = await client.call_tool("sync_inbound_einvoices", {"date_from": "2026-01-01", "date_to": "2026-04-02"})
-    assert "3 months" in error_text(too_long)
-    backwards = await client.call_tool("sync_inbound_einvoices", {"date_from": "2026-05-01", "date_to": "2026-04-01"})
-    assert "before date_from" in error_text(backwards)
-    assert len(sandbox.request_log) == before

@@ -53,9 +53,12 @@ async def test_with_confirmation_off_ksef_refusals_still_hold(
         )
         assert "draft" in refused
         assert len(writes(sandbox)) == before
-        done = ok(await client.call_tool("send_einvoice", {"invoice": fresh["id"]}))
+        done = ok(await client.call_tool("send_invoice_to_ksef", {"invoice": fresh["id"]}))
     assert done["status"] == "done"
-    assert [(w[0], w[1]) for w in writes(sandbox)[before:]] == [("POST", f"/e-invoicing/invoices/{fresh['id']}/send")]
+    assert [(w[0], w[1]) for w in writes(sandbox)[before:]] == [
+        ("POST", "/e-invoicing/ksef/session"),
+        ("POST", f"/e-invoicing/invoices/{fresh['id']}/send"),
+    ]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -65,4 +68,5 @@ async def test_read_only_server_lists_special_reads_but_no_special_writes(
     async with Client(make_server(FLOWTLY_READ_ONLY="true"), mode=mode) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
     assert {"download_einvoice", "search_clients", "export_transactions_mt940", "list_draft_invoices"} <= names
-    assert not names & {"send_einvoice", "import_transactions", "merge_counterparty_records", "detach_attachment"}
+    writes = {"send_invoice_to_ksef", "import_transactions", "merge_counterparty_records", "detach_attachment"}
+    assert not names & writes

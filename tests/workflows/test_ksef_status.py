@@ -1,4 +1,4 @@
-"""ksef_status and sync_inbound_invoices on the seeded account's planted KSeF states."""
+"""ksef_status and sync_inbound_einvoices on the seeded account's planted KSeF states."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ async def test_inbound_sync_returns_invoices_issued_in_the_range(sandbox: Sandbo
     async with Client(make_server()) as client:
         synced = body(
             await client.call_tool(
-                "sync_inbound_invoices", {"date_from": start.isoformat(), "date_to": TODAY.isoformat(), "limit": 5}
+                "sync_inbound_einvoices", {"date_from": start.isoformat(), "date_to": TODAY.isoformat(), "limit": 5}
             )
         )
     inbound = [
@@ -77,7 +77,7 @@ async def test_inbound_sync_checks_the_range_before_asking(
     date_from: str, date_to: str, phrase: str, sandbox: Sandbox, make_server: ServerFactory
 ) -> None:
     async with Client(make_server()) as client:
-        refused = await client.call_tool("sync_inbound_invoices", {"date_from": date_from, "date_to": date_to})
+        refused = await client.call_tool("sync_inbound_einvoices", {"date_from": date_from, "date_to": date_to})
     text = error_text(refused)
     assert "date_to" in text and phrase in text
     assert sandbox.request_log == []

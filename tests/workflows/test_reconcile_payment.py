@@ -206,3 +206,30 @@ async def test_elicitation_applies_once_when_the_user_accepts(
     assert done["status"] == "done"
     assert len(asked) == 1 and label.transaction_id in asked[0]
     assert len(applied_to(sandbox, label.transaction_id)) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_confirming_reads_only_the_records_of_the_approved_plan(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    label = labelled(truth, CaseKind.EXACT_NUMBER)
+    [(invoice_id, _)] = expected(label)
+    async with Client(make_server(FLOWTLY_CONFIRM="token"), mode=mode) as client:
+        start = len(sandbox.request_log)
+        first = body(await client.call_tool("reconcile_payment", {"transaction": label.transaction_id}))
+        preview_requests = sandbox.request_log[start:]
+        start = len(sandbox.request_log)
+        token = first["confirmation_token"]
+        args = {"transaction": label.transaction_id, "confirmation_token": token}
+        done = body(await client.call_tool("reconcile_payment", args))
+        confirm_requests = sandbox.request_log[start:]
+    assert done["status"] == "done" and done["result"]["applied"][0]["invoice"] == invoice_id
+    reads = [(e[0], e[1]) for e in confirm_requests if e[0] == "GET"]
+    # The payment, its applications and the one invoice of the plan: no second read of every invoice and client.
+    assert [path.split("?")[0] for _, path in reads] == [
+        f"/transactions/{label.transaction_id}",
+        "/invoice-transactions",
+        f"/invoices/{invoice_id}",
+    ]
+    assert [(e[0], e[1]) for e in confirm_requests if e[0] != "GET"] == [("POST", "/invoice-transactions")]
+    assert len(confirm_requests) <= len(preview_requests)

@@ -102,23 +102,24 @@ async def test_confident_matches_are_applied_after_confirmation_and_only_once(
 
 
 class PaysBehindOurBack(httpx2.AsyncBaseTransport):
-    """Another user applies a payment at the moment the tool re-reads it, just before writing."""
+    """Another user applies a payment while the tool re-reads the invoices, just before writing."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.inner = httpx2.ASGITransport(app=sandbox.app)
+        self.target: str | None = None
+        self.reads_to_wait = 0  # first pages of the invoice listing to let through before paying
         self.paid: str | None = None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         query = unquote(request.url.query.decode())
-        if (
-            self.paid is None
-            and request.method == "GET"
-            and request.url.path == "/invoice-transactions"
-            and "transaction=" in query
-        ):
-            self.paid = query.split("transactions/")[1].split("&")[0]
-            await self._apply(self.paid)
+        first_page = "page=" not in query or "page=1" in query.split("&")
+        if self.target and self.paid is None and request.method == "GET" and request.url.path == "/invoices":
+            if first_page and self.reads_to_wait == 0:
+                self.paid = self.target
+                await self._apply(self.paid)
+            elif first_page:
+                self.reads_to_wait -= 1
         return await self.inner.handle_async_request(request)
 
     async def _apply(self, transaction: str) -> None:
@@ -140,17 +141,61 @@ class PaysBehindOurBack(httpx2.AsyncBaseTransport):
         assert answer.status_code == 201, answer.text
 
 
+async def _first_auto(client: Client) -> str:
+    proposals = body(await client.call_tool("reconcile_unmatched", PERIOD))["result"]
+    return str(proposals["auto"][0]["transaction"])
+
+
 async def test_a_payment_applied_meanwhile_is_skipped_not_applied_twice(
     sandbox: Sandbox, make_server: ServerFactory
 ) -> None:
+    # Without a kept plan (confirmation off), the one re-read before writing decides per payment.
     meddler = PaysBehindOurBack(sandbox)
-    async with Client(make_server(transport=meddler)) as client:
-        result = await confirmed(client, "reconcile_unmatched", {**PERIOD, "dry_run": False})
+    async with Client(make_server(transport=meddler, FLOWTLY_CONFIRM="off")) as client:
+        meddler.target = await _first_auto(client)
+        meddler.reads_to_wait = 1  # the plan's own read of the invoices comes first
+        result = body(await client.call_tool("reconcile_unmatched", {**PERIOD, "dry_run": False}))["result"]
     assert meddler.paid is not None
     skipped = {item["transaction"]: item["reason"] for item in result["skipped"]}
     assert "already applied" in skipped[meddler.paid]
     assert meddler.paid not in by_transaction(result, "applied")
     assert len(applied_to(sandbox, meddler.paid)) == 1, "only the other user's application exists"
+
+
+async def test_an_approved_batch_whose_records_changed_is_refused_whole(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    meddler = PaysBehindOurBack(sandbox)
+    async with Client(make_server(transport=meddler)) as client:
+        arguments = {**PERIOD, "dry_run": False}
+        first = body(await client.call_tool("reconcile_unmatched", arguments))
+        meddler.target = str(first["preview"]["details"]["apply"][0].split(" ")[0])
+        before = len(writes(sandbox))
+        token = first["confirmation_token"]
+        refused = await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token})
+    assert meddler.paid is not None
+    assert "changed since the preview" in error_text(refused)
+    assert len(writes(sandbox)) == before + 1, "only the other user's application was written"
+
+
+async def test_a_confirmed_batch_reads_once_and_writes_what_was_approved(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    arguments = {**PERIOD, "dry_run": False}
+    async with Client(make_server()) as client:
+        start = len(sandbox.request_log)
+        first = body(await client.call_tool("reconcile_unmatched", arguments))
+        preview = sandbox.request_log[start:]
+        start = len(sandbox.request_log)
+        token = first["confirmation_token"]
+        done = body(await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token}))
+        confirm = sandbox.request_log[start:]
+    written = [e for e in confirm if e[0] != "GET"]
+    assert len(written) == sum(len(item["allocations"]) for item in done["result"]["applied"]) > 0
+    reads = [e for e in confirm if e[0] == "GET"]
+    # Two listings (invoices, the period's transactions), whatever the batch size: no read per payment.
+    assert {e[1] for e in reads} == {"/invoices", "/transactions"}
+    assert len(reads) <= len([e for e in preview if e[0] == "GET"])
 
 
 async def test_a_reversed_period_is_refused_before_any_request(sandbox: Sandbox, make_server: ServerFactory) -> None:

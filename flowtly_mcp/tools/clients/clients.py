@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pydantic import Field
 
@@ -13,7 +12,7 @@ from flowtly_mcp.models.common import ClientRef
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import shape
@@ -30,13 +29,13 @@ class DocumentsInput(ListControls):
     client: ClientRef = Field(description="Client id, IRI or URL")
 
 
-async def _search(inv: Invocation, args: Any) -> ListResult:
+async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
     items = [shape(r, view=args.view, fields=args.fields, compact_fields=_CLIENTS.compact) for r in page.items]
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-async def _documents(inv: Invocation, args: Any) -> ListResult:
+async def _documents(inv: Invocation, args: DocumentsInput) -> ListResult:
     client_id = ref_id(args.client, "clients", "client")
     page = await inv.api.list_slice(DOCUMENTS.path(id=client_id), limit=args.limit, cursor=args.cursor)
     items = [
@@ -46,7 +45,7 @@ async def _documents(inv: Invocation, args: Any) -> ListResult:
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="search_clients",
         title="Search clients",

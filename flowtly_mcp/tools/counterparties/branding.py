@@ -23,7 +23,7 @@ from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ActionResult, ItemResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, plain
@@ -45,7 +45,7 @@ class EnrichInput(InputModel):
     counterparty: CounterpartyRef | None = Field(default=None, description="One counterparty; omit for all")
 
 
-def _ids(args: Any) -> tuple[str, list[str]]:
+def _ids(args: MergeInput) -> tuple[str, list[str]]:
     survivor = ref_id(args.survivor, FAMILY, "survivor")
     duplicates = ref_ids(args.duplicates, FAMILY, "duplicates")
     if survivor in duplicates:
@@ -57,7 +57,9 @@ def _name(view: CounterpartyView) -> str:
     return f"{view.display_name or 'unnamed'} (counterparty {view.id})"
 
 
-async def _plan(inv: Invocation, args: Any) -> tuple[list[dict[str, Any]], MergePreview, dict[str, CounterpartyView]]:
+async def _plan(
+    inv: Invocation, args: MergeInput
+) -> tuple[list[dict[str, Any]], MergePreview, dict[str, CounterpartyView]]:
     survivor, duplicates = _ids(args)
     ids = [survivor, *duplicates]
     records = await gather([partial(inv.api.get, GET_COUNTERPARTY.path(id=i)) for i in ids])
@@ -71,7 +73,7 @@ async def _plan(inv: Invocation, args: Any) -> tuple[list[dict[str, Any]], Merge
     return records, plan, views
 
 
-async def _preview_merge(inv: Invocation, args: Any) -> Preview:
+async def _preview_merge(inv: Invocation, args: MergeInput) -> Preview:
     records, plan, views = await _plan(inv, args)
     details = {
         "survivor": _name(views[plan.survivor_id]),
@@ -95,7 +97,7 @@ async def _preview_merge(inv: Invocation, args: Any) -> Preview:
     )
 
 
-async def _merge(inv: Invocation, args: Any) -> ItemResult:
+async def _merge(inv: Invocation, args: MergeInput) -> ItemResult:
     # The plan's refusals hold even when confirmation is switched off.
     await _plan(inv, args)
     survivor, duplicates = _ids(args)
@@ -104,7 +106,7 @@ async def _merge(inv: Invocation, args: Any) -> ItemResult:
     return ItemResult(item=plain(compact_record(answer or {}, keep=_KEPT)))
 
 
-async def _enrich(inv: Invocation, args: Any) -> ActionResult:
+async def _enrich(inv: Invocation, args: EnrichInput) -> ActionResult:
     if args.counterparty is None:
         answer = await inv.api.post_action(ENRICH_ALL.path())
         scope = "every counterparty missing a logo or website"
@@ -117,7 +119,7 @@ async def _enrich(inv: Invocation, args: Any) -> ActionResult:
     )
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="merge_counterparty_records",
         title="Merge counterparty records",

@@ -23,7 +23,7 @@ from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, get_many, read_views
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped_all
 
@@ -181,7 +181,7 @@ async def _verify(inv: Invocation, plan: MergePlan) -> list[str]:
     return problems
 
 
-def counterparty_specs() -> Iterator[ToolSpec]:
+def counterparty_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="find_duplicate_counterparties",
         title="Find duplicate counterparties",

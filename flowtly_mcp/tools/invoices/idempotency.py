@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import LIST_INVOICES
+from flowtly_mcp.models.invoices import InvoiceCreate
 from flowtly_mcp.tools.kernel.guards import Preview
 from flowtly_mcp.tools.kernel.runtime import Invocation
 
 
-async def invoice_number_clash(inv: Invocation, args: Any) -> Preview | None:
+async def invoice_number_clash(inv: Invocation, args: BaseModel) -> Preview | None:
     """A preview when an invoice with this number already exists for this client; None when the number is new."""
-    number = getattr(args, "name", None)
-    if not number:
+    # Declared for the invoice family's create tool, whose input is an InvoiceCreate.
+    if not isinstance(args, InvoiceCreate) or not args.name:
         return None
+    number = args.name
     client_iri = refs.iri("clients", args.client)
     existing = await inv.api.fetch_all(LIST_INVOICES.path(), [("name", number), ("client", client_iri)])
     clashes = [r for r in existing if str(r.get("name", "")).strip().casefold() == number.strip().casefold()]

@@ -29,7 +29,7 @@ from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import BatchResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
@@ -64,7 +64,7 @@ class SendManyInput(InputModel):
     invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs or URLs")
 
 
-async def _drafts(inv: Invocation, args: Any) -> ListResult:
+async def _drafts(inv: Invocation, args: ListControls) -> ListResult:
     page = await inv.api.list_slice(DRAFTS.path(), limit=args.limit, cursor=args.cursor)
     items = [
         shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
@@ -73,12 +73,12 @@ async def _drafts(inv: Invocation, args: Any) -> ListResult:
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-async def _next_number(inv: Invocation, args: Any) -> InvoiceNumber:
+async def _next_number(inv: Invocation, args: NextNumberInput) -> InvoiceNumber:
     answer = await inv.api.get(NEXT_NAME.path(date=args.date.isoformat()))
     return InvoiceNumber(date=args.date, number=str(answer.get("name") or ""))
 
 
-async def _send_status(inv: Invocation, args: Any) -> ItemResult:
+async def _send_status(inv: Invocation, args: InvoiceInput) -> ItemResult:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     return ItemResult(item=plain(compact_record(await inv.api.get(SEND_STATUS.path(id=invoice_id)))))
 
@@ -114,7 +114,7 @@ async def _delivery(inv: Invocation, invoice_id: str, email: str | None, clients
     return _Delivery(facts, sending, email)
 
 
-async def _preview_one(inv: Invocation, args: Any) -> Preview:
+async def _preview_one(inv: Invocation, args: SendToClientInput) -> Preview:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     delivery = await _delivery(inv, invoice_id, args.email, ClientNames(inv))
     if problem := delivery.problem():
@@ -131,7 +131,7 @@ async def _preview_one(inv: Invocation, args: Any) -> Preview:
     )
 
 
-async def _send_one(inv: Invocation, args: Any) -> ItemResult:
+async def _send_one(inv: Invocation, args: SendToClientInput) -> ItemResult:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     body = {k: v for k, v in (("email", args.email), ("message", args.message)) if v is not None}
     answer = await inv.api.post_action(SEND_ONE.path(id=invoice_id), body or None)
@@ -143,7 +143,7 @@ async def _deliveries(inv: Invocation, invoice_ids: list[str]) -> list[_Delivery
     return await gather([partial(_delivery, inv, i, None, clients) for i in invoice_ids])
 
 
-async def _preview_many(inv: Invocation, args: Any) -> Preview:
+async def _preview_many(inv: Invocation, args: SendManyInput) -> Preview:
     invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
     deliveries = await _deliveries(inv, invoice_ids)
     problems = [p for d in deliveries if (p := d.problem())]
@@ -162,13 +162,13 @@ async def _preview_many(inv: Invocation, args: Any) -> Preview:
     )
 
 
-async def _send_many(inv: Invocation, args: Any) -> BatchResult:
+async def _send_many(inv: Invocation, args: SendManyInput) -> BatchResult:
     invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
     answer = await inv.api.post_action(SEND_MANY.path(), {"invoices": [invoice_iri(i) for i in invoice_ids]})
     return batch_result(answer, invoice_ids, done_flag="sent", verb="sent")
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="list_draft_invoices",
         title="List draft invoices",

@@ -1,17 +1,30 @@
 """Turn a `ToolSpec` into an MCP tool: signature, schemas, annotations, guard, error boundary and audit.
 
-This is the single path every tool call takes, whether called directly or through `execute_tool`.
+This is the single path every tool call takes, whether called directly or through `execute_tool`, and the only
+module that adapts to the SDK's internals (tests/tools/test_sdk_binding.py fails loudly when one of them changes):
+
+- `Tool.from_function` (mcp.server.mcpserver.tools) builds the tool from a function's signature; we hand it a
+  synthetic `__signature__`/`__annotations__` made from the input model, since our tools take a model, not kwargs.
+- `tool.fn_metadata.arg_model` is reassigned after the build (FuncMetadata reads it live) to a lenient model based on
+  `ArgModelBase` (mcp.server.mcpserver.utilities.func_metadata, not exported; its `model_dump_one_level` passes the
+  arguments to the body): the SDK then only refuses unknown names and our own validation words every other mistake.
+- `tool.parameters` is the published input schema and `tool.fn_metadata.output_schema` the published output schema;
+  both are replaced by slimmed versions.
+- Resolvers (`Resolve`): tool arguments reach a resolver by name, a resolver shared by the guard and the body runs
+  once per call round (the SDK memoizes it), and a plain value returned where the body asks for an
+  `ElicitationResult` arrives as `AcceptedElicitation(data=value)`.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
 from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
-from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -19,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, canonical, elicitation_message
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
 
@@ -28,7 +41,7 @@ _TOKEN_HELP = "From the preview, once the user approved"
 _CONTROL = frozenset({TOKEN_PARAM})
 
 
-def needs_guard(spec: ToolSpec) -> bool:
+def needs_guard(spec: AnyToolSpec) -> bool:
     return spec.preview is not None and (spec.risk.guarded or spec.escalates)
 
 
@@ -91,23 +104,62 @@ class _LenientArguments(ArgModelBase):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
-def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
+@dataclass(frozen=True)
+class Checked:
+    """A call's arguments, validated once per round: the guard and the body both take them from here."""
+
+    spec: AnyToolSpec | None
+    args: BaseModel | None = None
+    error: str | None = None
+
+
+def check_arguments(spec: AnyToolSpec, raw: dict[str, Any]) -> Checked:
+    try:
+        return Checked(spec, validate_input(spec, raw))
+    except (ValidationError, ToolInputError) as exc:
+        return Checked(spec, error=describe_failure(exc, spec.name))
+
+
+async def decide(ctx: Context[Any, Any], checked: Checked, token: object) -> Decision | Elicit[Confirm]:
+    """The guard's verdict for a checked call (the same for direct calls and execute_tool)."""
+    spec = checked.spec
+    if spec is None or not needs_guard(spec):
+        return Decision(approved=True, via="not-needed")
+    if checked.args is None:
+        return Decision(approved=False, via="none", refusal=checked.error)
+    state: AppState = ctx.request_context.lifespan_context
+    return await guard_decision(state, spec, checked.args, token if isinstance(token, str) else None, ctx)
+
+
+async def run_checked(ctx: Context[Any, Any], checked: Checked, approval: Any) -> CallToolResult:
+    """Run a checked call: its error, or guard verdict → body → error boundary → audit."""
+    if checked.spec is None or checked.args is None:
+        return error_result(checked.error or "Invalid call.")
+    state: AppState = ctx.request_context.lifespan_context
+    guarded = needs_guard(checked.spec)
+    return await run_call(state, checked.spec, checked.args, ctx, approval if guarded else None)
+
+
+def validate_input(spec: AnyToolSpec, raw: dict[str, Any]) -> BaseModel:
     """The tool's input model from the raw arguments (absent ones left out, so defaults and `required` apply)."""
     token = raw.get(TOKEN_PARAM, _MISSING)
     if token is not _MISSING and token is not None and not (isinstance(token, str) and 0 < len(token) <= 2000):
         raise ToolInputError(f"{TOKEN_PARAM}: must be the token text from this tool's preview. Fix it and call again.")
     given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
-    return spec.input_model.model_validate(given)
+    args: BaseModel = spec.input_model.model_validate(given)
+    return args
 
 
 async def guard_decision(
-    state: AppState, spec: ToolSpec, args: BaseModel, token: str | None, ctx: Context[Any, Any] | None
+    state: AppState, spec: AnyToolSpec, args: BaseModel, token: str | None, ctx: Context[Any, Any] | None
 ) -> Decision | Elicit[Confirm]:
     """Decide how this call is confirmed; runs before the body (as a resolver), reads the API for the preview."""
     guard = state.guard
     if guard.policy is ConfirmPolicy.OFF:
         return Decision(approved=True, via="policy-off")
     assert spec.preview is not None
+    if token and spec.planned is not None and (approved := guard.approved_preview(token)) is not None:
+        return await _confirm_plan(state, spec, args, token, approved, ctx)
     try:
         preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
@@ -120,6 +172,22 @@ async def guard_decision(
         return Elicit(elicitation_message(spec.name, preview), Confirm)
     arguments = json.loads(canonical(args.model_dump(mode="json")))
     return guard.without_elicitation(spec.name, arguments, preview, token)
+
+
+async def _confirm_plan(
+    state: AppState, spec: AnyToolSpec, args: BaseModel, token: str, approved: Preview, ctx: Context[Any, Any] | None
+) -> Decision:
+    """A token for a kept plan: re-check only the records the plan touches, then approve exactly that plan."""
+    assert spec.planned is not None
+    try:
+        current = await spec.planned.recheck(Invocation(state, spec, ctx), approved.plan)
+    except Exception as exc:
+        return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
+    arguments = json.loads(canonical(args.model_dump(mode="json")))
+    refusal, nonce = state.guard.verify(token, spec.name, arguments, current)
+    if refusal is not None:
+        return Decision(approved=False, via="token", preview=approved, refusal=f"Not carried out: {refusal}.")
+    return Decision(approved=True, via="token", preview=approved, nonce=nonce, plan=approved.plan)
 
 
 _TARGET_FIELDS = ("id", "invoice", "transaction", "attachment", "survivor", "counterparty", "client", "invoices", "ids")
@@ -136,7 +204,7 @@ def _target_of(args: BaseModel) -> str | None:
 
 async def run_call(
     state: AppState,
-    spec: ToolSpec,
+    spec: AnyToolSpec,
     args: BaseModel,
     ctx: Context[Any, Any] | None,
     approval: ElicitationResult[Any] | Decision | None,
@@ -196,7 +264,11 @@ async def run_call(
                 return error_result("Not carried out: the confirmation token was already used; preview again.")
             record("confirmed", "token")
     try:
-        result = await spec.handler(Invocation(state, spec, ctx), args)
+        inv = Invocation(state, spec, ctx)
+        if decision is not None and decision.plan is not None and spec.planned is not None:
+            result = await spec.planned.execute(inv, args, decision.plan)
+        else:
+            result = await spec.handler(inv, args)
     except Exception as exc:
         text = describe_failure(exc, spec.name)
         record("failed", text)
@@ -212,7 +284,7 @@ def _outcome(status: str, **fields: Any) -> dict[str, Any]:
     return GuardedOutcome(status=status, **fields).model_dump(mode="json")
 
 
-def _parameters(spec: ToolSpec) -> list[inspect.Parameter]:
+def _parameters(spec: AnyToolSpec) -> list[inspect.Parameter]:
     params = []
     for name, info in spec.input_model.model_fields.items():
         kw = {k: getattr(info, k) for k in ("description", "examples") if getattr(info, k) is not None}
@@ -223,7 +295,7 @@ def _parameters(spec: ToolSpec) -> list[inspect.Parameter]:
     return params
 
 
-def build_tool(spec: ToolSpec) -> Tool:
+def build_tool(spec: AnyToolSpec) -> Tool:
     """The MCP tool for `spec`; its body reaches the shared state through the lifespan context."""
     params = _parameters(spec)
     guarded = needs_guard(spec)
@@ -235,34 +307,35 @@ def build_tool(spec: ToolSpec) -> Tool:
         )
         annotations[TOKEN_PARAM] = token_annotation
 
-        async def resolve_guard(ctx: Context[Any, Any], **kwargs: Any) -> Decision | Elicit[Confirm]:
-            state: AppState = ctx.request_context.lifespan_context
-            try:
-                args = validate_input(spec, kwargs)
-            except (ValidationError, ToolInputError) as exc:
-                return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
-            token = kwargs.get(TOKEN_PARAM)
-            return await guard_decision(state, spec, args, token if isinstance(token, str) else None, ctx)
+        async def resolve_arguments(**kwargs: Any) -> Checked:
+            return check_arguments(spec, kwargs)
 
-        resolver_params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)] + [
-            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params
-        ]
-        resolve_guard.__signature__ = inspect.Signature(resolver_params)  # type: ignore[attr-defined]
-        resolve_guard.__annotations__ = {"ctx": Context, **{p.name: Any for p in params}}
+        # The SDK passes tool arguments to a resolver by name: the resolver declares every one of them.
+        by_name = [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params]
+        resolve_arguments.__signature__ = inspect.Signature(by_name)  # type: ignore[attr-defined]
+        resolve_arguments.__annotations__ = {p.name: Any for p in params}
+        checked_annotation = Annotated[Checked, Resolve(resolve_arguments)]
+
+        async def resolve_guard(
+            ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], confirmation_token: Any
+        ) -> Decision | Elicit[Confirm]:
+            return await decide(ctx, checked, confirmation_token)
+
+        # Set as objects: the resolver's closure names cannot be found from string annotations.
+        resolve_guard.__annotations__ = {"ctx": Context, "checked": checked_annotation, "confirmation_token": Any}
         approval_annotation = Annotated[ElicitationResult[Confirm], Resolve(resolve_guard)]
-        params.append(inspect.Parameter("approval", inspect.Parameter.KEYWORD_ONLY, annotation=approval_annotation))
-        annotations["approval"] = approval_annotation
+        for name, annotation in (("checked", checked_annotation), ("approval", approval_annotation)):
+            params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
+            annotations[name] = annotation
     params.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context))
     annotations["ctx"] = Context
     output = GuardedOutcome if guarded else spec.output_model
 
-    async def call(ctx: Context[Any, Any], approval: Any = None, **kwargs: Any) -> CallToolResult:
-        state: AppState = ctx.request_context.lifespan_context
-        try:
-            args = validate_input(spec, kwargs)
-        except (ValidationError, ToolInputError) as exc:
-            return error_result(describe_failure(exc, spec.name))
-        return await run_call(state, spec, args, ctx, approval)
+    async def call(
+        ctx: Context[Any, Any], checked: Checked | None = None, approval: Any = None, **kwargs: Any
+    ) -> CallToolResult:
+        # A guarded call was validated once, by the resolver its guard shares; any other call is validated here.
+        return await run_checked(ctx, checked or check_arguments(spec, kwargs), approval)
 
     call.__signature__ = inspect.Signature(params, return_annotation=output)  # type: ignore[attr-defined]
     call.__annotations__ = {**annotations, "return": output}
@@ -291,3 +364,17 @@ def build_tool(spec: ToolSpec) -> Tool:
     elif tool.fn_metadata.output_schema is not None:
         tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
     return tool
+
+
+def refuse_unknown_arguments(tool: Tool, *, output_schema: dict[str, Any] | None = None) -> None:
+    """Make a plain SDK tool (the catalog's) refuse unknown arguments, and publish slimmed schemas."""
+    tool.fn_metadata.arg_model = type(
+        f"{tool.name}_arguments",
+        (tool.fn_metadata.arg_model,),
+        {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
+    )
+    tool.parameters = slim_input(tool.parameters, keep_null=False)
+    if output_schema is not None:
+        tool.fn_metadata.output_schema = output_schema
+    elif tool.fn_metadata.output_schema is not None:
+        tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)

@@ -9,23 +9,23 @@ from typing import Annotated, Any
 
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
-from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from flowtly_mcp.tools.kernel.binding import (
     TOKEN_PARAM,
-    error_result,
-    guard_decision,
+    Checked,
+    check_arguments,
+    decide,
     needs_guard,
-    run_call,
-    validate_input,
+    refuse_unknown_arguments,
+    run_checked,
 )
-from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
-from flowtly_mcp.tools.kernel.registry import Registry, Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState
-from flowtly_mcp.tools.kernel.schema_slim import slim, slim_input, slim_output
+from flowtly_mcp.tools.kernel.schema_slim import slim
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -50,9 +50,9 @@ def _words(text: str) -> set[str]:
     return words | {w[:-1] for w in words if w.endswith("s")} | {w[:-3] + "y" for w in words if w.endswith("ies")}
 
 
-def rank(registry: Registry, query: str) -> list[ToolSpec]:
+def rank(registry: Registry, query: str) -> list[AnyToolSpec]:
     wanted = _words(query)
-    scored: list[tuple[int, str, ToolSpec]] = []
+    scored: list[tuple[int, str, AnyToolSpec]] = []
     for spec in registry:
         if spec.toolset == "catalog":
             continue
@@ -64,7 +64,7 @@ def rank(registry: Registry, query: str) -> list[ToolSpec]:
     return [spec for _, _, spec in sorted(scored, key=lambda item: (item[0], item[1]))]
 
 
-def input_schema(spec: ToolSpec) -> dict[str, Any]:
+def input_schema(spec: AnyToolSpec) -> dict[str, Any]:
     schema = spec.input_model.model_json_schema()
     if needs_guard(spec):
         schema.setdefault("properties", {})[TOKEN_PARAM] = {"type": "string", "description": "From the preview"}
@@ -97,36 +97,30 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
             ]
         )
 
-    async def resolve_execute(
-        ctx: Context[Any, Any], name: str, arguments: dict[str, Any]
-    ) -> Decision | Elicit[Confirm]:
-        state: AppState = ctx.request_context.lifespan_context
-        spec = registry.get(name)
-        if spec is None or not needs_guard(spec):
-            return Decision(approved=True, via="not-needed")
-        try:
-            args = validate_input(spec, arguments)
-        except (ValidationError, ToolInputError) as exc:
-            return Decision(approved=False, via="none", refusal=describe_failure(exc, name))
-        return await guard_decision(state, spec, args, arguments.get(TOKEN_PARAM), ctx)
-
-    async def execute_tool(
-        name: Annotated[str, Field(min_length=1, max_length=100, description="Tool name from search_tools")],
-        arguments: Annotated[dict[str, Any], Field(description="Arguments matching its input_schema")],
-        approval: Annotated[ElicitationResult[Confirm], Resolve(resolve_execute)],
-        ctx: Context[Any, Any],
-    ) -> CallToolResult:
+    async def resolve_arguments(ctx: Context[Any, Any], name: str, arguments: dict[str, Any]) -> Checked:
         state: AppState = ctx.request_context.lifespan_context
         spec = registry.get(name)
         if spec is None or spec.toolset == "catalog":
-            return error_result(f"Unknown tool {name!r}. Use search_tools to find the right name.")
+            return Checked(None, error=f"Unknown tool {name!r}. Use search_tools to find the right name.")
         if state.settings.read_only and spec.risk is not Risk.READ:
-            return error_result(f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
-        try:
-            args = validate_input(spec, arguments)
-        except (ValidationError, ToolInputError) as exc:
-            return error_result(describe_failure(exc, name))
-        return await run_call(state, spec, args, ctx, approval if needs_guard(spec) else None)
+            return Checked(None, error=f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
+        return check_arguments(spec, arguments)
+
+    async def resolve_execute(
+        ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], arguments: dict[str, Any]
+    ) -> Decision | Elicit[Confirm]:
+        return await decide(ctx, checked, arguments.get(TOKEN_PARAM))
+
+    # `name` and `arguments` reach the body through `checked`, which the resolver built from them.
+    async def execute_tool(
+        name: Annotated[str, Field(min_length=1, max_length=100, description="Tool name from search_tools")],  # noqa: ARG001
+        arguments: Annotated[dict[str, Any], Field(description="Arguments matching its input_schema")],  # noqa: ARG001
+        checked: Annotated[Checked, Resolve(resolve_arguments)],
+        approval: Annotated[ElicitationResult[Confirm], Resolve(resolve_execute)],
+        ctx: Context[Any, Any],
+    ) -> CallToolResult:
+        # The same path as a direct call: checked once, the same guard, the same body.
+        return await run_checked(ctx, checked, approval)
 
     search = Tool.from_function(
         search_tools,
@@ -145,18 +139,11 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         meta={"flowtly-mcp/toolset": "catalog", "flowtly-mcp/risk": "read" if read_only else "destructive"},
         structured_output=False,
     )
-    for tool in (search, execute):
-        # Unknown arguments are refused here too, not dropped.
-        tool.fn_metadata.arg_model = type(
-            f"{tool.name}_arguments",
-            (tool.fn_metadata.arg_model,),
-            {"model_config": ConfigDict(extra="forbid", arbitrary_types_allowed=True)},
-        )
-        tool.parameters = slim_input(tool.parameters, keep_null=False)
-        if tool.fn_metadata.output_schema is not None:
-            tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
+    refuse_unknown_arguments(search)
     # The result is the called tool's own structured content, whatever its shape.
-    execute.fn_metadata.output_schema = {"type": "object", "description": "The called tool's structured result"}
+    refuse_unknown_arguments(
+        execute, output_schema={"type": "object", "description": "The called tool's structured result"}
+    )
     return [search, execute]
 
 

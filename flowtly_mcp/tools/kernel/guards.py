@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.shaping import plain
@@ -35,15 +35,21 @@ TOKEN_TTL_SECONDS = 600
 class Preview(BaseModel):
     """What a guarded call will do, read from the API before anything changes."""
 
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     action: str
     target: str
     details: dict[str, Any]
     warnings: list[str] = []
     # A digest of the target's current state: a confirmation is only valid while it is unchanged.
     fingerprint: str
+    # The plan this preview shows (for tools declared with `Planned`): kept on the server with the token and executed
+    # as approved, never sent to the client.
+    plan: object | None = Field(default=None, exclude=True)
 
 
-Previewer = Callable[["Invocation", Any], Awaitable["Preview | None"]]
+# A check that may ask for confirmation before a plain write (a create that looks like a duplicate).
+Previewer = Callable[["Invocation", BaseModel], Awaitable["Preview | None"]]
 
 
 def fingerprint(record: Any) -> str:
@@ -68,6 +74,8 @@ class Decision:
     expires_at: int | None = None
     refusal: str | None = None
     nonce: str | None = None
+    # The approved plan, when the confirmation carried one: the call executes it instead of planning again.
+    plan: object | None = None
 
 
 def canonical(arguments: dict[str, Any]) -> str:
@@ -90,6 +98,9 @@ class Guard:
         self._secret = secret or secrets.token_bytes(32)
         self._clock = clock
         self._used: dict[str, float] = {}
+        # Previews with a plan, by token nonce: the approved plan travels with its confirmation. In memory, so a
+        # token confirmed on another replica (or after a restart) falls back to previewing again.
+        self._plans: dict[str, tuple[float, Preview]] = {}
         self._lock = threading.Lock()
 
     # Tokens -------------------------------------------------------------------------------------------------
@@ -131,12 +142,37 @@ class Guard:
                 return "the confirmation token was already used; preview again", nonce
         return None, nonce
 
+    def _nonce_of(self, token: str) -> str | None:
+        body, _, signature = token.strip().partition(".")
+        if not body or not signature or not hmac.compare_digest(signature, self._sign(body)):
+            return None
+        try:
+            return str(json.loads(_unb64(body)).get("n", "")) or None
+        except ValueError:
+            return None
+
+    def keep_plan(self, token: str, preview: Preview, expires: int) -> None:
+        nonce = self._nonce_of(token)
+        if nonce is not None and preview.plan is not None:
+            with self._lock:
+                self._plans[nonce] = (float(expires), preview)
+
+    def approved_preview(self, token: str) -> Preview | None:
+        """The preview (with its plan) a token was issued for, while it is kept; None when it is not."""
+        nonce = self._nonce_of(token)
+        with self._lock:
+            kept = self._plans.get(nonce) if nonce is not None else None
+        return kept[1] if kept is not None and kept[0] >= self._clock() else None
+
     def consume(self, nonce: str) -> bool:
         """Mark a token used; False when it already was (a concurrent replay)."""
         now = self._clock()
         with self._lock:
+            self._plans.pop(nonce, None)
             for old in [n for n, t in self._used.items() if t < now - TOKEN_TTL_SECONDS]:
                 del self._used[old]
+            for old in [n for n, (expires, _) in self._plans.items() if expires < now]:
+                del self._plans[old]
             if nonce in self._used:
                 return False
             self._used[nonce] = now
@@ -163,6 +199,7 @@ class Guard:
                 return Decision(approved=True, via="token", preview=preview, nonce=nonce)
             return Decision(approved=False, via="token", preview=preview, refusal=f"Not carried out: {refusal}.")
         new_token, expires = self.issue(tool, arguments, preview.fingerprint)
+        self.keep_plan(new_token, preview, expires)
         return Decision(approved=False, via="none", preview=preview, token=new_token, expires_at=expires)
 
 

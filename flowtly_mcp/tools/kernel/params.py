@@ -25,5 +25,11 @@ class ById(InputModel):
     id: RefText = Field(description="id, IRI or URL")
 
 
+class GetControls(ReadControls):
+    """Arguments of a generated get tool: the record and the fields to show."""
+
+    id: RefText = Field(description="id, IRI or URL")
+
+
 class NoInput(InputModel):
     """Arguments of a tool that takes none."""

@@ -10,12 +10,12 @@ import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel
 
-from flowtly_mcp.tools.kernel.guards import Previewer
+from flowtly_mcp.tools.kernel.guards import Preview
 from flowtly_mcp.toolsets import CORE, TOOLSET_NAMES
 
 if TYPE_CHECKING:
@@ -38,12 +38,26 @@ class Risk(StrEnum):
         return self in (Risk.DESTRUCTIVE, Risk.IRREVERSIBLE)
 
 
-Handler = Callable[["Invocation", Any], Awaitable[BaseModel]]
+InputT = TypeVar("InputT", bound=BaseModel)
+OutputT = TypeVar("OutputT", bound=BaseModel)
+PlanT = TypeVar("PlanT")
 
 
 @dataclass(frozen=True)
-class ToolSpec:
-    """One tool, declared once."""
+class Planned(Generic[InputT, PlanT, OutputT]):
+    """A guarded tool whose preview computes a plan (put in `Preview.plan`): the approved plan is the plan executed.
+
+    Confirming re-reads only the records the plan touches (`recheck` returns the fingerprint the preview showed while
+    they are unchanged) and runs `execute` with that plan, instead of planning again from a full read.
+    """
+
+    recheck: Callable[[Invocation, PlanT], Awaitable[str]]
+    execute: Callable[[Invocation, InputT, PlanT], Awaitable[OutputT]]
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[InputT, OutputT]):
+    """One tool, declared once: its handler takes exactly its input model and returns exactly its output model."""
 
     name: str
     title: str
@@ -51,10 +65,13 @@ class ToolSpec:
     toolset: str
     risk: Risk
     operations: tuple[str, ...]
-    input_model: type[BaseModel]
-    output_model: type[BaseModel]
-    handler: Handler
-    preview: Previewer | None = None
+    input_model: type[InputT]
+    output_model: type[OutputT]
+    handler: Callable[[Invocation, InputT], Awaitable[OutputT]]
+    # Guarded tools: what the call will do, read before anything changes (None: no confirmation needed).
+    preview: Callable[[Invocation, InputT], Awaitable[Preview | None]] | None = None
+    # Guarded tools that plan: confirm the previewed plan instead of planning again.
+    planned: Planned[InputT, Any, OutputT] | None = None
     idempotent: bool | None = None
     open_world: bool = True
     extra_meta: dict[str, Any] = field(default_factory=dict)
@@ -82,18 +99,21 @@ class ToolSpec:
         return {OPERATIONS_META_KEY: list(self.operations), **self.extra_meta}
 
 
+# The registry holds tools of every input and output model; each one was type-checked where it was declared.
+AnyToolSpec: TypeAlias = "ToolSpec[Any, Any]"
+
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 class Registry:
     """All tools of the server, in a deterministic order (clients cache the tool list)."""
 
-    def __init__(self, specs: Iterable[ToolSpec]) -> None:
-        self._specs: dict[str, ToolSpec] = {}
+    def __init__(self, specs: Iterable[AnyToolSpec]) -> None:
+        self._specs: dict[str, AnyToolSpec] = {}
         for spec in specs:
             self.add(spec)
 
-    def add(self, spec: ToolSpec) -> None:
+    def add(self, spec: AnyToolSpec) -> None:
         if spec.name in self._specs:
             raise ValueError(f"tool {spec.name!r} is declared twice")
         if not _SNAKE.match(spec.name):
@@ -108,13 +128,13 @@ class Registry:
     def __len__(self) -> int:
         return len(self._specs)
 
-    def get(self, name: str) -> ToolSpec | None:
+    def get(self, name: str) -> AnyToolSpec | None:
         return self._specs.get(name)
 
     def names(self) -> list[str]:
         return list(self._specs)
 
-    def selected(self, toolsets: frozenset[str], *, read_only: bool) -> list[ToolSpec]:
+    def selected(self, toolsets: frozenset[str], *, read_only: bool) -> list[AnyToolSpec]:
         return [
             spec
             for spec in self._specs.values()

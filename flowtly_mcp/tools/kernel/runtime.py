@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from flowtly_mcp.config import ServerSettings
     from flowtly_mcp.tools.kernel.audit import AuditLog
     from flowtly_mcp.tools.kernel.guards import Guard
-    from flowtly_mcp.tools.kernel.registry import Registry, ToolSpec
+    from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Invocation:
     """One tool call."""
 
     state: AppState
-    spec: ToolSpec
+    spec: AnyToolSpec
     ctx: Context[Any, Any] | None = None
 
     @property

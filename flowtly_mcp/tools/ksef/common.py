@@ -13,17 +13,16 @@ from typing import Any
 
 import anyio
 
-from flowtly_mcp.api import errors as api_errors
-from flowtly_mcp.api.endpoints import EINVOICE_UPO, EINVOICE_XML, GET_INVOICE
-from flowtly_mcp.finance.calendar import today_in_poland
+from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
-from flowtly_mcp.finance.ksef import Check, fa_seller_nip, ksef_number_of, preflight, rejection_hint, specific_fix
+from flowtly_mcp.finance.ksef import Check, ksef_number_of, rejection_hint, specific_fix
 from flowtly_mcp.finance.wire import embedded
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.files import save_download
 from flowtly_mcp.tools.kernel.loading import Progress
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.ksef import models as m
+from flowtly_mcp.tools.ksef.checks import send_checks
 
 IN_FLIGHT = frozenset({"accepted", "processing"})
 IN_FLIGHT_CODES = frozenset({100, 150})
@@ -134,38 +133,9 @@ class Preflight:
 
 
 async def run_preflight(inv: Invocation, invoice_id: str) -> Preflight:
-    """Every check before sending, read from the API: the invoice, its FA XML (seller NIP) and any parent."""
+    """Every check before sending (the one send-check policy of checks.py), on the invoice read now."""
     record = await read_invoice(inv, invoice_id)
-    is_draft = str(record.get("status") or "").casefold() == "draft"
-    seller_nip = None if is_draft else await _seller_nip(inv, invoice_id)
-    parent = None
-    if str(record.get("type") or "").upper().startswith("KOR") and isinstance(record.get("parent"), str):
-        parent = await inv.api.get(str(record["parent"]))
-    checks = preflight(record, seller_nip or "", today_in_poland(), parent_json=parent)
-    if is_draft:
-        # The FA XML (and so the seller NIP) exists only for issued invoices; the draft check already says it all.
-        checks = [check for check in checks if check.name != "seller_nip"]
-    elif seller_nip is None:
-        checks = [
-            Check(
-                "seller_nip",
-                False,
-                "the seller NIP could not be read from the invoice's FA XML",
-                "check the organisation's NIP in Flowtly and that the e-invoice XML can be generated",
-            )
-            if check.name == "seller_nip"
-            else check
-            for check in checks
-        ]
-    return Preflight(record, checks)
-
-
-async def _seller_nip(inv: Invocation, invoice_id: str) -> str | None:
-    try:
-        download = await inv.api.download("GET", EINVOICE_XML.path(id=invoice_id), accept="application/xml")
-    except (api_errors.NotFound, api_errors.Conflict, api_errors.UnprocessableEntity, api_errors.BadRequest):
-        return None
-    return fa_seller_nip(download.content)
+    return Preflight(record, await send_checks(inv, invoice_id, record))
 
 
 def refusal(preflight: Preflight, what: str) -> ToolRefused:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -27,7 +27,7 @@ from flowtly_mcp.models.common import InputModel, InvoiceRef, RefText
 from flowtly_mcp.tools.kernel.errors import ToolInputError
 from flowtly_mcp.tools.kernel.files import SavedFile, save_download
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 
 MAX_ZIPPED = 100
@@ -89,7 +89,7 @@ def _missing_outbound(invoice_id: str, kind: str) -> str:
     return f"invoice {invoice_id} does not exist; list_invoices shows valid ids"
 
 
-async def _download_einvoice(inv: Invocation, args: Any) -> SavedFile:
+async def _download_einvoice(inv: Invocation, args: EInvoiceDownloadInput) -> SavedFile:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     route, suffix, resource = _OUTBOUND[args.kind]
     download = await _fetch(inv, route.path(id=invoice_id), _missing_outbound(invoice_id, args.kind))
@@ -103,7 +103,7 @@ async def _download_einvoice(inv: Invocation, args: Any) -> SavedFile:
     )
 
 
-async def _download_inbound(inv: Invocation, args: Any) -> SavedFile:
+async def _download_inbound(inv: Invocation, args: InboundDownloadInput) -> SavedFile:
     record_id = ref_id(args.id, INBOUND_FAMILY, "id")
     route, suffix = _INBOUND[args.kind]
     missing = f"inbound e-invoice {record_id} does not exist; sync_inbound_einvoices lists valid ids"
@@ -113,7 +113,7 @@ async def _download_inbound(inv: Invocation, args: Any) -> SavedFile:
     )
 
 
-async def _download_zip(inv: Invocation, args: Any) -> SavedFile:
+async def _download_zip(inv: Invocation, args: ZipDownloadInput) -> SavedFile:
     outbound = args.direction == "outbound"
     ids = ref_ids(args.ids, "invoices" if outbound else INBOUND_FAMILY, "ids")
     route = MANY_XML if outbound else MANY_INBOUND_XML
@@ -124,7 +124,7 @@ async def _download_zip(inv: Invocation, args: Any) -> SavedFile:
     return save_download(inv, download, stem=stem, suffix=".zip", resource_uri=None, inline=False)
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="download_einvoice",
         title="Download e-invoice document",

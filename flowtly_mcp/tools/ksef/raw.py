@@ -7,22 +7,18 @@ The workflow tool `send_invoice_to_ksef` adds polling on top; these are the plai
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from flowtly_mcp.api import wire
 from flowtly_mcp.api.endpoints import CORRECT_EINVOICE as CORRECTION
 from flowtly_mcp.api.endpoints import GET_CLIENT, GET_INVOICE
 from flowtly_mcp.api.endpoints import OPEN_KSEF_SESSION as OPEN_SESSION
 from flowtly_mcp.api.endpoints import QUEUE_INBOUND_EINVOICES as INBOUND_QUEUE
-from flowtly_mcp.api.endpoints import SEND_EINVOICE as SEND_ONE
 from flowtly_mcp.api.endpoints import SEND_EINVOICES as SEND_MANY
-from flowtly_mcp.api.endpoints import SYNC_INBOUND_EINVOICES as INBOUND_SYNC
 from flowtly_mcp.models.common import InputModel, InvoiceRef, Money
 from flowtly_mcp.models.invoices import VatRate
 from flowtly_mcp.tools.families import BY_PATH
@@ -34,31 +30,15 @@ from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.loading import gather
 from flowtly_mcp.tools.kernel.params import NoInput
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, members, plain, shape, total_of
+from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, plain, shape
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
 
 MAX_BULK = 50
-# KSeF answers metadata queries for at most three months at a time.
-MAX_SYNC_MONTHS = 3
-INBOUND_FIELDS = (
-    "einvoicingNumber",
-    "invoiceNumber",
-    "sellerName",
-    "sellerTin",
-    "issueDate",
-    "amount",
-    "currency",
-    "status",
-)
 _INVOICES = BY_PATH["invoices"]
 _IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be changed by a correction invoice."
-
-
-class SendInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI or URL")
 
 
 class SendManyInput(InputModel):
@@ -88,36 +68,10 @@ class CorrectionInput(InputModel):
     )
 
 
-class SyncInput(InputModel):
-    date_from: dt.date = Field(description="Issued on or after")
-    date_to: dt.date = Field(description="Issued on or before; at most 3 months after date_from")
-
-    @model_validator(mode="after")
-    def _range(self) -> SyncInput:
-        if self.date_to < self.date_from:
-            raise ValueError("date_to is before date_from")
-        if self.date_to > _add_months(self.date_from, MAX_SYNC_MONTHS):
-            raise ValueError(f"the range is longer than {MAX_SYNC_MONTHS} months (KSeF's limit); split it")
-        return self
-
-
-class InboundResult(BaseModel):
-    items: list[dict[str, Any]]
-    total: int | None
-    message: str | None = None
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 async def _verdicts(inv: Invocation, invoice_ids: list[str]) -> list[Verdict]:
     clients = ClientNames(inv)
     facts = await gather([partial(invoice_facts, inv, i, clients) for i in invoice_ids])
-    today = dt.date.today()
-    return [ksef_verdict(f, today) for f in facts]
+    return await gather([partial(ksef_verdict, inv, f) for f in facts])
 
 
 def _refuse_unsendable(verdicts: list[Verdict]) -> None:
@@ -126,39 +80,11 @@ def _refuse_unsendable(verdicts: list[Verdict]) -> None:
         raise ToolRefused("Nothing was sent to KSeF: " + "; ".join(refusals) + ".")
 
 
-async def _open_session(inv: Invocation, _: Any) -> ItemResult:
+async def _open_session(inv: Invocation, _: NoInput) -> ItemResult:
     return ItemResult(item=plain(compact_record(await inv.api.post_action(OPEN_SESSION.path()) or {})))
 
 
-async def _preview_send(inv: Invocation, args: Any) -> Preview:
-    invoice_id = ref_id(args.invoice, "invoices", "invoice")
-    verdicts = await _verdicts(inv, [invoice_id])
-    _refuse_unsendable(verdicts)
-    verdict = verdicts[0]
-    return Preview(
-        action="Send invoice to KSeF",
-        target=invoice_iri(invoice_id),
-        details=plain(verdict.line()),
-        warnings=[_IRREVERSIBLE, *verdict.warnings],
-        fingerprint=state_digest(verdict.facts.state(with_ksef=True)),
-    )
-
-
-async def _send(inv: Invocation, args: Any) -> ActionResult:
-    invoice_id = ref_id(args.invoice, "invoices", "invoice")
-    _refuse_unsendable(await _verdicts(inv, [invoice_id]))
-    answer = await inv.api.post_action(SEND_ONE.path(id=invoice_id))
-    state = compact_answer(answer)
-    status = state.get("status") if isinstance(state, dict) else None
-    return ActionResult(
-        ok=True,
-        result=state,
-        message=f"KSeF took the invoice for processing (status {status}); get_invoice shows ksefStatus and "
-        "ksefNumber once KSeF decides.",
-    )
-
-
-async def _preview_send_many(inv: Invocation, args: Any) -> Preview:
+async def _preview_send_many(inv: Invocation, args: SendManyInput) -> Preview:
     invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
     verdicts = await _verdicts(inv, invoice_ids)
     _refuse_unsendable(verdicts)
@@ -166,19 +92,19 @@ async def _preview_send_many(inv: Invocation, args: Any) -> Preview:
         action=f"Send {len(verdicts)} invoices to KSeF",
         target=", ".join(invoice_iri(i) for i in invoice_ids),
         details=plain({"count": len(verdicts), "invoices": [v.line() for v in verdicts]}),
-        warnings=[_IRREVERSIBLE, *(w for v in verdicts for w in v.warnings)],
+        warnings=[_IRREVERSIBLE],
         fingerprint=state_digest([v.facts.state(with_ksef=True) for v in verdicts]),
     )
 
 
-async def _send_many(inv: Invocation, args: Any) -> BatchResult:
+async def _send_many(inv: Invocation, args: SendManyInput) -> BatchResult:
     invoice_ids = ref_ids(args.invoices, "invoices", "invoices")
     _refuse_unsendable(await _verdicts(inv, invoice_ids))
     answer = await inv.api.post_action(SEND_MANY.path(), {"invoices": [invoice_iri(i) for i in invoice_ids]})
     return batch_result(answer, invoice_ids, done_flag="accepted", verb="accepted by KSeF")
 
 
-def _correction_body(args: Any) -> dict[str, Any]:
+def _correction_body(args: CorrectionInput) -> dict[str, Any]:
     body: dict[str, Any] = {"correctionReason": args.correctionReason}
     if args.rows is not None:
         try:
@@ -188,7 +114,7 @@ def _correction_body(args: Any) -> dict[str, Any]:
     return body
 
 
-async def _correction_target(inv: Invocation, args: Any) -> Any:
+async def _correction_target(inv: Invocation, args: CorrectionInput) -> Any:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     facts = await invoice_facts(inv, invoice_id, ClientNames(inv))
     if refusal := correction_refusal(facts):
@@ -196,7 +122,7 @@ async def _correction_target(inv: Invocation, args: Any) -> Any:
     return facts
 
 
-async def _preview_correction(inv: Invocation, args: Any) -> Preview:
+async def _preview_correction(inv: Invocation, args: CorrectionInput) -> Preview:
     facts = await _correction_target(inv, args)
     rows = (
         f"{len(args.rows)} correction rows" if args.rows else "none given: every row is reversed (correction to zero)"
@@ -210,7 +136,7 @@ async def _preview_correction(inv: Invocation, args: Any) -> Preview:
     )
 
 
-async def _correct(inv: Invocation, args: Any) -> ItemResult:
+async def _correct(inv: Invocation, args: CorrectionInput) -> ItemResult:
     facts = await _correction_target(inv, args)
     answer = await inv.api.post_action(CORRECTION.path(id=facts.id), _correction_body(args))
     record = answer if isinstance(answer, dict) else {}
@@ -221,7 +147,7 @@ async def _correct(inv: Invocation, args: Any) -> ItemResult:
     )
 
 
-async def _queue(inv: Invocation, _: Any) -> ActionResult:
+async def _queue(inv: Invocation, _: NoInput) -> ActionResult:
     answer = await inv.api.post_action(INBOUND_QUEUE.path())
     return ActionResult(
         ok=True,
@@ -230,21 +156,10 @@ async def _queue(inv: Invocation, _: Any) -> ActionResult:
     )
 
 
-async def _sync(inv: Invocation, args: Any) -> InboundResult:
-    body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
-    answer = await inv.api.post_action(INBOUND_SYNC.path(), body)
-    items = [plain(compact_record(m, keep=["id", *INBOUND_FIELDS])) for m in members(answer)]
-    total = total_of(answer)
-    message = None
-    if total is not None and total > len(items):
-        message = f"{len(items)} of {total} shown; narrow the date range to see the rest."
-    return InboundResult(items=items, total=total if total is not None else len(items), message=message)
-
-
 _READS = (GET_INVOICE.operation, GET_CLIENT.operation)
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="open_ksef_session",
         title="Open KSeF session",
@@ -255,19 +170,6 @@ def specs() -> Iterator[ToolSpec]:
         input_model=NoInput,
         output_model=ItemResult,
         handler=_open_session,
-        idempotent=False,
-    )
-    yield ToolSpec(
-        name="send_einvoice",
-        title="Send invoice to KSeF (raw)",
-        description="Send one issued invoice to KSeF without polling (irreversible); prefer send_invoice_to_ksef.",
-        toolset="ksef",
-        risk=Risk.IRREVERSIBLE,
-        operations=(SEND_ONE.operation, *_READS),
-        input_model=SendInput,
-        output_model=ActionResult,
-        handler=_send,
-        preview=_preview_send,
         idempotent=False,
     )
     yield ToolSpec(
@@ -306,17 +208,5 @@ def specs() -> Iterator[ToolSpec]:
         input_model=NoInput,
         output_model=ActionResult,
         handler=_queue,
-        idempotent=True,
-    )
-    yield ToolSpec(
-        name="sync_inbound_einvoices",
-        title="Sync inbound KSeF invoices",
-        description="Synchronise purchase invoices received through KSeF issued in a date range (max 3 months).",
-        toolset="ksef",
-        risk=Risk.WRITE,
-        operations=(INBOUND_SYNC.operation,),
-        input_model=SyncInput,
-        output_model=InboundResult,
-        handler=_sync,
         idempotent=True,
     )

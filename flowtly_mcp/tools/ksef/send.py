@@ -26,7 +26,7 @@ from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped
 from flowtly_mcp.tools.ksef import models as m
@@ -174,7 +174,7 @@ async def _correct(inv: Invocation, args: m.CorrectionInput) -> m.CorrectionOut:
     return m.CorrectionOut(**result.model_dump(), corrects=invoice_id, corrects_ksef_number=number)
 
 
-def ksef_send_specs() -> Iterator[ToolSpec]:
+def ksef_send_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="send_invoice_to_ksef",
         title="Send invoice to KSeF",

@@ -9,7 +9,7 @@ from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE, SYNC_INBOUND_EI
 from flowtly_mcp.finance.money import parse_optional_amount
 from flowtly_mcp.finance.wire import collection_members, parse_date, record_id
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.ksef import models as m
@@ -63,7 +63,7 @@ def _inbound(record: Mapping[str, Any]) -> m.InboundItemOut:
     )
 
 
-def ksef_status_specs() -> Iterator[ToolSpec]:
+def ksef_status_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="ksef_status",
         title="KSeF status",
@@ -76,10 +76,10 @@ def ksef_status_specs() -> Iterator[ToolSpec]:
         handler=_status,
     )
     yield ToolSpec(
-        name="sync_inbound_invoices",
+        name="sync_inbound_einvoices",
         title="Sync inbound KSeF invoices",
         description="Pull purchase invoices KSeF holds for us, issued in a range of at most 3 months.",
-        toolset=TOOLSET,
+        toolset="ksef",
         risk=Risk.WRITE,
         operations=(SYNC_INBOUND_EINVOICES.operation,),
         input_model=m.InboundInput,

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from flowtly_mcp.api.endpoints import CREATE_SETUP_INTENT as SETUP_INTENT
 from flowtly_mcp.tools.kernel.params import NoInput
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain
 
 
-async def _setup_intent(inv: Invocation, _: Any) -> ItemResult:
+async def _setup_intent(inv: Invocation, _: NoInput) -> ItemResult:
     answer = await inv.api.post_action(SETUP_INTENT.path())
     return ItemResult(item=plain(compact_record(answer or {})))
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="create_payment_setup_intent",
         title="Create payment setup intent",

@@ -20,7 +20,7 @@ from flowtly_mcp.finance.records import ClientView, InvoiceView
 from flowtly_mcp.finance.statement import client_statement
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, read_views
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.receivables import models as m
@@ -187,7 +187,7 @@ async def _top_debtors(inv: Invocation, args: m.TopDebtorsInput) -> m.TopDebtors
     )
 
 
-def receivables_specs() -> Iterator[ToolSpec]:
+def receivables_specs() -> Iterator[AnyToolSpec]:
     reads = (LIST_INVOICES.operation, LIST_CLIENTS.operation)
     yield ToolSpec(
         name="receivables_aging",

@@ -1,9 +1,10 @@
 """Reconciling every unapplied incoming payment of a period at once.
 
 A dry run (the default) only proposes: confident matches, ones needing review, and ones with no match and why.
-With ``dry_run=false`` the confident matches are applied after confirmation (its preview lists them). Before
-each write the payment's invoice-transactions and the invoices' open amounts are read again, so a payment that
-someone applied in the meantime is skipped rather than applied twice.
+With ``dry_run=false`` the confident matches are applied after confirmation (its preview lists them), exactly as
+previewed: confirming re-reads the invoices and the period's payments once for the whole batch and refuses when any
+of the plan's records changed. Without a kept plan (elicitation, confirmation off) the same one read decides per
+payment, so a payment someone applied in the meantime is skipped rather than applied twice.
 """
 
 from __future__ import annotations
@@ -11,23 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flowtly_mcp.api import errors as api_errors
-from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, GET_INVOICE, LIST_APPLIED_PAYMENTS, LIST_TRANSACTIONS
+from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, LIST_INVOICES, LIST_TRANSACTIONS
 from flowtly_mcp.finance.matching import Outcome, Plan, reconcile_all
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
-from flowtly_mcp.tools.kernel.loading import Listing, Progress, read_views
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, read_views
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Planned, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import decimal_text
 from flowtly_mcp.tools.reconciliation import models as m
 from flowtly_mcp.tools.reconciliation.matching_data import (
     READ_OPERATIONS,
     allocation_out,
-    applications_of,
     lists_applications,
     load_matching,
 )
@@ -113,23 +114,31 @@ def _auto(batch: BatchPlan) -> list[Outcome]:
     return [outcome for outcome in ordered if outcome.chosen is not None]
 
 
+def _state(batch: BatchPlan, open_now: dict[str, Decimal]) -> list[Any]:
+    """What a confirmation depends on: each payment to apply and the open amounts of the invoices it lands on."""
+    state: list[Any] = []
+    for outcome in _auto(batch):
+        assert outcome.chosen is not None
+        state.append(
+            [
+                outcome.transaction_id,
+                [(a.invoice_id, str(open_now.get(a.invoice_id))) for a in outcome.chosen.allocations],
+            ]
+        )
+    return state
+
+
 async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview | None:
     if args.dry_run:
         return None
     batch = await plan_batch(inv, args, Progress.silent())
     apply = []
-    state: list[Any] = []
     for outcome in _auto(batch):
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
         apply.append(
-            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)}): {targets}"
-        )
-        state.append(
-            [
-                transaction.id,
-                [(a.invoice_id, str(batch.invoices[a.invoice_id].open)) for a in outcome.chosen.allocations],
-            ]
+            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)}): "
+            f"{targets(outcome.chosen.allocations)}"
         )
     counts = batch.plan.counts
     return Preview(
@@ -142,23 +151,68 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
             "already_applied": batch.already_applied,
         },
         warnings=[] if apply else ["Nothing would be applied: no payment has a confident match."],
-        fingerprint=fingerprint(state),
+        fingerprint=fingerprint(_state(batch, {i: v.open for i, v in batch.invoices.items()})),
+        plan=BatchApproval(args, batch),
     )
+
+
+@dataclass(frozen=True)
+class BatchApproval:
+    args: m.ReconcileUnmatchedInput
+    batch: BatchPlan
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The touched records as they are now, read in one sweep per batch (never once per payment)."""
+
+    open_now: dict[str, Decimal]
+    applied: frozenset[str]
+
+
+async def _snapshot(inv: Invocation, args: m.ReconcileUnmatchedInput, progress: Progress) -> Snapshot:
+    # The same listings the preview read for these records: invoices (with the payments applied to them) and the
+    # period's transactions (with their invoice-transactions); no read per payment, whatever the API filters.
+    listings = {"invoices": Listing(LIST_INVOICES), "transactions": _transaction_listing(args.date_from, args.date_to)}
+    records = await fetch_many(inv, listings, "re-reading the invoices and payments of the plan", progress)
+    warnings: list[str] = []
+    invoices = read_views(records["invoices"], InvoiceView.from_api, warnings)
+    applied = {p.transaction_id for i in invoices for p in i.payments if p.transaction_id}
+    applied |= {str(r.get("id")) for r in records["transactions"] if lists_applications(r)}
+    return Snapshot({i.id: i.open for i in invoices}, frozenset(applied))
+
+
+async def recheck_batch(inv: Invocation, approval: BatchApproval) -> str:
+    snapshot = await _snapshot(inv, approval.args, Progress.silent())
+    if any(o.transaction_id in snapshot.applied for o in _auto(approval.batch)):
+        return "a payment of the plan was applied since"  # never a fingerprint: the confirmation is refused
+    return fingerprint(_state(approval.batch, snapshot.open_now))
+
+
+async def execute_batch(inv: Invocation, _: m.ReconcileUnmatchedInput, approval: BatchApproval) -> m.UnmatchedOut:
+    """Apply exactly the approved matches: their records were re-checked, as a whole, just before."""
+    return await _apply(inv, approval.batch, None, Progress(inv))
 
 
 async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput) -> m.UnmatchedOut:
     progress = Progress(inv)
     batch = await plan_batch(inv, args, progress)
-    result = _proposals(batch, args.dry_run)
     if args.dry_run:
-        return result
-    auto = _auto(batch)
+        return _proposals(batch, True)
     progress.next_phase()
+    # Confirmed without a kept plan (elicitation, or confirmation off): re-read the touched records once.
+    snapshot = await _snapshot(inv, args, Progress.silent())
+    return await _apply(inv, batch, snapshot, progress)
+
+
+async def _apply(inv: Invocation, batch: BatchPlan, snapshot: Snapshot | None, progress: Progress) -> m.UnmatchedOut:
+    result = _proposals(batch, False)
+    auto = _auto(batch)
     for done, outcome in enumerate(auto):
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
         try:
-            reason = await _why_not_now(inv, transaction, outcome)
+            reason = _why_not_now(snapshot, outcome) if snapshot is not None else None
             if reason is not None:
                 result.skipped.append(m.SkippedOut(transaction=transaction.id, reason=reason))
                 continue
@@ -183,25 +237,24 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
     return result
 
 
-async def _why_not_now(inv: Invocation, transaction: BankTransaction, outcome: Outcome) -> str | None:
-    """Read the payment and its invoices again right before writing; a reason means: do not write."""
-    if await applications_of(inv, transaction.id):
+def _why_not_now(snapshot: Snapshot, outcome: Outcome) -> str | None:
+    """Why a payment must not be written now, judged on the batch's one fresh read; None when it may."""
+    if outcome.transaction_id in snapshot.applied:
         return "already applied (found when re-reading before writing)"
     assert outcome.chosen is not None
     for allocation in outcome.chosen.allocations:
-        try:
-            invoice = InvoiceView.from_api(await inv.api.get(GET_INVOICE.path(id=allocation.invoice_id)))
-        except ValueError as problem:
-            return f"invoice {allocation.invoice_id} cannot be read again ({problem})"
-        if invoice.open < allocation.amount:
+        open_now = snapshot.open_now.get(allocation.invoice_id)
+        if open_now is None:
+            return f"invoice {allocation.invoice_id} cannot be read again"
+        if open_now < allocation.amount:
             return (
-                f"invoice {invoice.number or invoice.id} now has {invoice.open} open, "
+                f"invoice {allocation.invoice_number or allocation.invoice_id} now has {open_now} open, "
                 f"less than the {allocation.amount} to apply"
             )
     return None
 
 
-def batch_specs() -> Iterator[ToolSpec]:
+def batch_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="reconcile_unmatched",
         title="Reconcile unmatched payments",
@@ -210,8 +263,6 @@ def batch_specs() -> Iterator[ToolSpec]:
         risk=Risk.WRITE,
         operations=(
             LIST_TRANSACTIONS.operation,
-            GET_INVOICE.operation,
-            LIST_APPLIED_PAYMENTS.operation,
             CREATE_APPLIED_PAYMENT.operation,
             *READ_OPERATIONS,
         ),
@@ -219,6 +270,7 @@ def batch_specs() -> Iterator[ToolSpec]:
         output_model=m.UnmatchedOut,
         handler=_reconcile_unmatched,
         preview=_preview,
+        planned=Planned(recheck=recheck_batch, execute=execute_batch),
         escalates=True,
         idempotent=False,
     )

@@ -23,7 +23,7 @@ from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused, describ
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Progress, Record, get_many
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Planned, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import decimal_text, dumped, dumped_all
 from flowtly_mcp.tools.reconciliation import models as m
@@ -161,6 +161,28 @@ def _state(transaction: BankTransaction, invoices: list[InvoiceView]) -> list[An
     ]
 
 
+async def recheck_payment(inv: Invocation, plan: PaymentPlan) -> str:
+    """The state of just the records an approved plan touches: the payment, its applications, its invoices."""
+    record, transaction = await read_transaction(inv, plan.transaction.id)
+    if await applications_of(inv, transaction.id) or lists_applications(record):
+        return "already applied"  # never a fingerprint: the confirmation is refused as "changed since the preview"
+    ids = [allocation.invoice_id for allocation in plan.allocations]
+    records = await get_many(inv, [GET_INVOICE.path(id=invoice_id) for invoice_id in ids])
+    try:
+        invoices = [InvoiceView.from_api(invoice_record) for invoice_record in records]
+    except ValueError as problem:
+        raise ToolRefused(f"Not applied: an invoice of the plan cannot be read again: {problem}.") from None
+    return fingerprint(_state(transaction, invoices))
+
+
+async def execute_payment(inv: Invocation, _: m.ReconcilePaymentInput, plan: PaymentPlan) -> m.ReconcileOut:
+    """Apply exactly the approved plan."""
+    applied = await apply_allocations(inv, plan.transaction, plan.allocations)
+    return m.ReconcileOut(
+        payment=payment_out(plan.transaction), source=plan.source, applied=applied, excess=plan.excess
+    )
+
+
 async def _preview(inv: Invocation, args: m.ReconcilePaymentInput) -> Preview:
     plan = await plan_payment(inv, args, Progress.silent())
     payment = plan.transaction
@@ -181,6 +203,7 @@ async def _preview(inv: Invocation, args: m.ReconcilePaymentInput) -> Preview:
         },
         warnings=warnings,
         fingerprint=fingerprint(plan.state),
+        plan=plan,
     )
 
 
@@ -216,14 +239,10 @@ def _record_id(record: Record) -> str | None:
 
 
 async def _reconcile(inv: Invocation, args: m.ReconcilePaymentInput) -> m.ReconcileOut:
-    plan = await plan_payment(inv, args, Progress(inv))
-    applied = await apply_allocations(inv, plan.transaction, plan.allocations)
-    return m.ReconcileOut(
-        payment=payment_out(plan.transaction), source=plan.source, applied=applied, excess=plan.excess
-    )
+    return await execute_payment(inv, args, await plan_payment(inv, args, Progress(inv)))
 
 
-def payment_specs() -> Iterator[ToolSpec]:
+def payment_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="suggest_payment_matches",
         title="Suggest payment matches",
@@ -253,6 +272,7 @@ def payment_specs() -> Iterator[ToolSpec]:
         output_model=m.ReconcileOut,
         handler=_reconcile,
         preview=_preview,
+        planned=Planned(recheck=recheck_payment, execute=execute_payment),
         escalates=True,
         idempotent=False,
         core=True,

@@ -23,11 +23,11 @@ from flowtly_mcp.api.endpoints import UPLOAD_ATTACHMENT as UPLOAD
 from flowtly_mcp.finance.identifiers import is_valid_eu_vat, is_valid_nip
 from flowtly_mcp.models.common import InputModel, Money, TransactionAttachmentRef, TransactionRef
 from flowtly_mcp.tools.families import BY_PATH
-from flowtly_mcp.tools.kernel.errors import ToolRefused
+from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
@@ -99,13 +99,13 @@ def _attachment_item(record: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-async def _search(inv: Invocation, args: Any) -> ListResult:
+async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
     items = [shape(r, view=args.view, fields=args.fields, compact_fields=_ATTACHMENTS.compact) for r in page.items]
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-async def _suggestions(inv: Invocation, args: Any) -> AttachmentSuggestions:
+async def _suggestions(inv: Invocation, args: SuggestionsInput) -> AttachmentSuggestions:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     if args.debug:
         answer = await inv.api.get(SUGGESTIONS_DEBUG.path(id=attachment_id))
@@ -118,7 +118,7 @@ async def _suggestions(inv: Invocation, args: Any) -> AttachmentSuggestions:
     return AttachmentSuggestions(items=items, total=page.total if page.total is not None else len(items))
 
 
-async def _apply(inv: Invocation, args: Any) -> ItemResult:
+async def _apply(inv: Invocation, args: ApplyInput) -> ItemResult:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     if args.suggestion is None:
         path = APPLY_BEST.path(id=attachment_id)
@@ -127,13 +127,13 @@ async def _apply(inv: Invocation, args: Any) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(path) or {}))
 
 
-async def _apply_supplier(inv: Invocation, args: Any) -> ItemResult:
+async def _apply_supplier(inv: Invocation, args: AttachmentInput) -> ItemResult:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     answer = await inv.api.post_action(APPLY_SUPPLIER.path(id=attachment_id))
     return ItemResult(item=_attachment_item(answer or {}))
 
 
-async def _preview_detach(inv: Invocation, args: Any) -> Preview:
+async def _preview_detach(inv: Invocation, args: AttachmentInput) -> Preview:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     record = await inv.api.get(GET_ATTACHMENT.path(id=attachment_id))
     transaction_ref = record.get("transaction")
@@ -154,19 +154,21 @@ async def _preview_detach(inv: Invocation, args: Any) -> Preview:
     )
 
 
-async def _detach(inv: Invocation, args: Any) -> ItemResult:
+async def _detach(inv: Invocation, args: AttachmentInput) -> ItemResult:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     return ItemResult(item=_attachment_item(await inv.api.post_action(DETACH.path(id=attachment_id)) or {}))
 
 
-async def _document(args: Any) -> Document:
+async def _document(args: UploadInput) -> Document:
     if args.file_path is not None:
         document = await anyio.to_thread.run_sync(from_path, args.file_path)
         return Document(document.content, document.content_type, args.fileName or document.file_name)
+    if args.content_base64 is None or not args.fileName:  # the model's own check already refused this
+        raise ToolInputError("content_base64 and fileName: give both, or file_path instead.")
     return from_base64(args.content_base64, args.fileName)
 
 
-async def _upload(inv: Invocation, args: Any) -> ItemResult:
+async def _upload(inv: Invocation, args: UploadInput) -> ItemResult:
     document = await _document(args)
     body: dict[str, Any] = {
         "fileName": document.file_name,
@@ -182,7 +184,7 @@ async def _upload(inv: Invocation, args: Any) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(UPLOAD.path(), body) or {}))
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="upload_transaction_attachment",
         title="Upload transaction document",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -27,7 +27,7 @@ from flowtly_mcp.tools.kernel.errors import ToolInputError
 from flowtly_mcp.tools.kernel.files import INLINE_LIMIT_BYTES, SavedFile, save_download
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
-from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
@@ -110,7 +110,7 @@ class ZipInput(InputModel):
     transactions: list[TransactionRef] = Field(min_length=1, max_length=MAX_ZIPPED)
 
 
-async def _attention(inv: Invocation, args: Any) -> ListResult:
+async def _attention(inv: Invocation, args: AttentionInput) -> ListResult:
     route = _ATTENTION[args.kind]
     keep = (*(_TRANSACTIONS.compact or ()), "problems")
     page = await inv.api.list_slice(route.path(), limit=args.limit, cursor=args.cursor)
@@ -118,14 +118,14 @@ async def _attention(inv: Invocation, args: Any) -> ListResult:
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-async def _suggestions(inv: Invocation, args: Any) -> ListResult:
+async def _suggestions(inv: Invocation, args: SuggestionsInput) -> ListResult:
     transaction_id = ref_id(args.transaction, "transactions", "transaction")
     page = await inv.api.list_slice(SUGGESTIONS.path(id=transaction_id), limit=args.limit, cursor=args.cursor)
     items = [plain(compact_record(r, keep=["id", *SUGGESTION_FIELDS])) for r in page.items]
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
-async def _apply(inv: Invocation, args: Any) -> ItemResult:
+async def _apply(inv: Invocation, args: ApplySuggestionInput) -> ItemResult:
     transaction_id = ref_id(args.transaction, "transactions", "transaction")
     path = APPLY_SUGGESTION.path(id=transaction_id, suggestionId=args.suggestion)
     answer = await inv.api.post_action(path)
@@ -146,7 +146,7 @@ def _check_batch(rows: list[ImportRow]) -> None:
         seen[key] = index
 
 
-async def _import(inv: Invocation, args: Any) -> ImportResult:
+async def _import(inv: Invocation, args: ImportInput) -> ImportResult:
     _check_batch(args.transactions)
     body = {"transactions": [body_of(row) for row in args.transactions]}
     await inv.progress(0, 1, f"sending {len(args.transactions)} rows")
@@ -163,7 +163,7 @@ async def _import(inv: Invocation, args: Any) -> ImportResult:
     )
 
 
-async def _mt940(inv: Invocation, args: Any) -> SavedFile:
+async def _mt940(inv: Invocation, args: Mt940Input) -> SavedFile:
     query = query_of(TransactionFilters, args)
     download = await inv.api.download("GET", MT940.path(), params=query)
     digest = hashlib.sha256(repr(query).encode()).hexdigest()[:10]
@@ -172,7 +172,7 @@ async def _mt940(inv: Invocation, args: Any) -> SavedFile:
     )
 
 
-async def _zip(inv: Invocation, args: Any) -> SavedFile:
+async def _zip(inv: Invocation, args: ZipInput) -> SavedFile:
     ids = ref_ids(args.transactions, "transactions", "transactions")
     body = {"transactions": [refs.iri("transactions", i) for i in ids]}
     download = await inv.api.download("POST", ATTACHMENTS_ZIP.path(), json=body)
@@ -181,7 +181,7 @@ async def _zip(inv: Invocation, args: Any) -> SavedFile:
     return save_download(inv, download, stem=stem, suffix=".zip", resource_uri=None, inline=False)
 
 
-def specs() -> Iterator[ToolSpec]:
+def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="list_transactions_needing_attention",
         title="Transactions needing attention",
