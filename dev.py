@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-# Two workers per core at most three: many tests wait on subprocesses and sockets, few keep a core busy.
-WORKERS = str(min(3, max(2, (os.cpu_count() or 1) + 1)))
+# One worker more than there are cores (three on two): many tests wait on subprocesses and sockets.
+WORKERS = str(min(8, (os.cpu_count() or 1) + 1))
 
 
 def _log(message: str) -> None:

@@ -13,11 +13,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowtly_mcp import __version__
 from flowtly_mcp.approvals.commands import add_approvals_parser, run_approvals
 from flowtly_mcp.config import ConfigError, ServerSettings, parse_bool, parse_confirm, parse_toolsets
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 SANDBOX_TOKEN = "sandbox-token"
 SANDBOX_BASE_URL = "http://sandbox.flowtly.local"
@@ -187,7 +190,7 @@ def _main(argv: Sequence[str] | None) -> int:
         raise
 
 
-def _announce_stdio(server: Any, args: argparse.Namespace) -> None:
+def _announce_stdio(server: MCPServer[Any], args: argparse.Namespace) -> None:
     """One line on stderr once the server is built: a person in a terminal knows it is up and what it serves."""
     import anyio
 

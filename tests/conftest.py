@@ -27,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # The developer's registry settings (a proxy, a mirror) are still read, from where they are; nothing is written.
     real_home = Path.home()
     if (npmrc := real_home / ".npmrc").is_file():
-        os.environ.setdefault("npm_config_userconfig", str(npmrc))
+        os.environ.setdefault("NPM_CONFIG_USERCONFIG", str(npmrc))
     if (pip_conf := real_home / ".config" / "pip" / "pip.conf").is_file():
         os.environ.setdefault("PIP_CONFIG_FILE", str(pip_conf))
     os.environ.update(
@@ -39,8 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "XDG_DATA_HOME": str(home / ".local" / "share"),
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_STATE_HOME": str(home / ".local" / "state"),
-            "npm_config_cache": str(ROOT / ".cache" / "npm"),
-            "npm_config_update_notifier": "false",
+            "NPM_CONFIG_CACHE": str(ROOT / ".cache" / "npm"),
+            "NPM_CONFIG_UPDATE_NOTIFIER": "false",
         }
     )
 

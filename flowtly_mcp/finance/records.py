@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from .identifiers import compact_iban, normalize_iban
 from .money import ZERO, exact_sum
@@ -264,6 +265,8 @@ def _stated_currency(reader: FieldReader) -> str | None:
     return code.upper() if code else None
 
 
+# A statement repeats the same few accounts on every line: check each spelling's IBAN checksum once.
+@lru_cache(maxsize=65_536)
 def account_key(value: str | None) -> str | None:
     """One comparable form of a bank account: the compact IBAN (valid or not), None when blank."""
     if not value or not value.strip():

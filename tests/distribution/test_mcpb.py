@@ -21,6 +21,7 @@ import pytest
 from flowtly_mcp import __version__
 
 from .environment import ROOT, clean_env, tracked_files
+from .stdio import stdio_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mcpb")]
 
@@ -144,3 +145,27 @@ def test_without_the_sandbox_setting_a_missing_token_is_named(tmp_path: Path) ->
     )
     assert done.returncode == 2
     assert "FLOWTLY_API_TOKEN" in done.stderr
+
+
+def test_the_unpacked_bundle_serves_as_its_host_starts_it(bundle: Path, tmp_path: Path) -> None:
+    """What Claude Desktop does with a uv bundle: unpack it, then run mcp_config's command with the settings."""
+    app = tmp_path / "app"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(app)
+    config = _manifest()["server"]["mcp_config"]
+    uv = Path(sys.executable).with_name("uv")
+    assert config["command"] == "uv" and uv.exists(), "uv is a dev dependency: reinstall with .[dev]"
+    argv = [str(uv), *(arg.replace("${__dirname}", str(app)) for arg in config["args"])]
+    argv += ["--sandbox-db", str(tmp_path / "sandbox.sqlite3")]
+    defaults = {name: spec.get("default", "") for name, spec in _manifest()["user_config"].items()}
+    env = _host_env({**defaults, "sandbox": True})
+    # The host brings its own Python; here uv takes the one running the tests rather than downloading one.
+    env.update(UV_CACHE_DIR=str(ROOT / ".cache" / "uv"), UV_PYTHON_DOWNLOADS="never", UV_PYTHON=sys.executable)
+    with stdio_server(argv, env, cwd=tmp_path) as server:
+        assert server.initialize()["serverInfo"]["name"] == "flowtly-mcp"
+        assert "list_invoices" in {tool["name"] for tool in server.request("tools/list")["tools"]}
+        listed = server.request("tools/call", {"name": "list_invoices", "arguments": {"limit": 2}})
+        assert listed["isError"] is False, listed
+        assert len(listed["structuredContent"]["items"]) == 2
+        server.close_stdin()
+        assert server.wait() == 0, server.stderr_text()

@@ -1,7 +1,7 @@
 """The MCP Inspector CLI (npm @modelcontextprotocol/inspector), installed on demand into .cache/inspector.
 
 Version 2.12.0 asks for Node 22 but its CLI runs on Node 20; a plain `npm install` on Node 20 would quietly pick
-0.15.0, whose CLI cannot talk HTTP, hence the explicit version.
+0.15.0, hence the explicit version: the tests exercise the current CLI, the one users get on Node 22.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ PREFIX = ROOT / ".cache" / "inspector"
 EXECUTABLE = PREFIX / "node_modules" / ".bin" / "mcp-inspector"
 INSTALL_LIMIT = 900  # seconds
 RUN_LIMIT = 180
+# The Inspector gives a server 15 s to answer by default; a server starting on a busy shared machine (or beside other
+# test workers) can take longer without anything being wrong.
+CONNECT_TIMEOUT_MS = "90000"
 
 
 def installed_version() -> str | None:
@@ -62,7 +65,7 @@ def run_inspector(
 ) -> dict[str, Any]:
     """Run one method through the Inspector's CLI against `target` (a command, or a URL and its options)."""
     done = subprocess.run(
-        [str(executable), "--cli", *target, "--method", method, *options],
+        [str(executable), "--cli", "--connect-timeout", CONNECT_TIMEOUT_MS, *target, "--method", method, *options],
         cwd=PREFIX,
         env=env,
         capture_output=True,

@@ -35,23 +35,41 @@ class Fit:
 
 @dataclass(frozen=True, slots=True)
 class FitPool:
-    """One client's open invoices in one currency, by ascending open amount (oldest first among equals)."""
+    """One client's open invoices in one currency, by ascending open amount (oldest first among equals).
+
+    ``values`` are the amounts in whole cents when every amount is (nearly always: integers add up much faster
+    than Decimals), else the Decimals themselves; ``at`` maps each value to its positions.
+    """
 
     invoices: tuple[InvoiceView, ...]
     amounts: tuple[Decimal, ...]
+    values: tuple[int, ...] | tuple[Decimal, ...]
     # the position of each invoice in the oldest-first order, to hand fits back in that order
     age: tuple[int, ...]
-    at: dict[Decimal, tuple[int, ...]]
+    at: dict[int, tuple[int, ...]] | dict[Decimal, tuple[int, ...]]
+    in_cents: bool
 
     @classmethod
     def of(cls, oldest_first: Sequence[InvoiceView]) -> FitPool:
         order = sorted(range(len(oldest_first)), key=lambda i: (oldest_first[i].open, i))
         invoices = tuple(oldest_first[i] for i in order)
         amounts = tuple(invoice.open for invoice in invoices)
-        at: dict[Decimal, list[int]] = {}
-        for position, amount in enumerate(amounts):
-            at.setdefault(amount, []).append(position)
-        return cls(invoices, amounts, tuple(order), {amount: tuple(found) for amount, found in at.items()})
+        cents = [_cents(amount) for amount in amounts]
+        if all(value is not None for value in cents):
+            values: tuple[int, ...] | tuple[Decimal, ...] = tuple(value for value in cents if value is not None)
+            in_cents = True
+        else:
+            values, in_cents = amounts, False
+        at: dict[object, list[int]] = {}
+        for position, value in enumerate(values):
+            at.setdefault(value, []).append(position)
+        frozen = {value: tuple(found) for value, found in at.items()}
+        return cls(invoices, amounts, values, tuple(order), frozen, in_cents)  # type: ignore[arg-type]
+
+
+def _cents(amount: Decimal) -> int | None:
+    scaled = amount.scaleb(2)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
 def unique_fit(pool: Sequence[InvoiceView] | FitPool, amount: Decimal, *, max_pool: int = MAX_POOL) -> Fit:
@@ -81,22 +99,32 @@ def unique_fit(pool: Sequence[InvoiceView] | FitPool, amount: Decimal, *, max_po
 def _fits(pool: FitPool, count: int, target: Decimal, *, limit: int) -> list[tuple[InvoiceView, ...]]:
     """Up to ``limit`` sets of 1..3 of the first ``count`` invoices (all at most ``target``) summing to it.
 
-    Amounts ascend, so a pair or triple whose smallest members already pass the target ends its loop.
+    Values ascend, so a pair or triple whose smallest members already pass the target ends its loop.
     """
-    amounts, at = pool.amounts, pool.at
-    found: list[tuple[int, ...]] = [(i,) for i in at.get(target, ())[:limit]]
+    goal: int | Decimal | None = _cents(target) if pool.in_cents else target
+    if goal is None:
+        return []  # whole cents never add up to a fraction of a cent
+    values: Sequence[int | Decimal] = pool.values
+    at: dict[int | Decimal, tuple[int, ...]] = pool.at  # type: ignore[assignment]
+    found: list[tuple[int, ...]] = [(i,) for i in at.get(goal, ())[:limit]]
     for i in range(count):
         if len(found) >= limit:
             break
-        rest = target - amounts[i]
-        if rest < amounts[i]:
-            break  # every later amount is at least as big: no pair or triple starting here can fit
-        found.extend((i, j) for j in at.get(rest, ()) if j > i)
+        first = values[i]
+        rest = goal - first
+        if rest < first:
+            break  # every later value is at least as big: no pair or triple starting here can fit
+        hits = at.get(rest)
+        if hits:
+            found.extend((i, j) for j in hits if j > i)
         for j in range(i + 1, count):
-            last = rest - amounts[j]
-            if last < amounts[j]:
+            second = values[j]
+            last = rest - second
+            if last < second:
                 break
-            found.extend((i, j, k) for k in at.get(last, ()) if k > j)
-            if len(found) >= limit:
-                break
+            hits = at.get(last)
+            if hits:
+                found.extend((i, j, k) for k in hits if k > j)
+                if len(found) >= limit:
+                    break
     return [tuple(pool.invoices[p] for p in sorted(fit, key=lambda p: pool.age[p])) for fit in found[:limit]]
