@@ -59,7 +59,7 @@ def test_the_wheel_carries_the_package_data_and_metadata(artifacts: dict[str, Pa
     assert _package_data(), "no package data found: the check would prove nothing"
     assert _package_data() <= names, _package_data() - names
     assert not [name for name in names if name.startswith("tests/")]
-    assert "flowtly-mcp = flowtly_mcp.cli:main" in entry_points
+    assert "flowtly-mcp = flowtly_mcp.__main__:main" in entry_points
     assert "Requires-Python: >=3.11" in metadata
     assert "Classifier: Programming Language :: Python :: 3.11" in metadata
     # The README is the long description PyPI shows.
