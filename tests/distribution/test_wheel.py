@@ -19,7 +19,7 @@ from .environment import ROOT, clean_env, tracked_files
 from .stdio import stdio_server
 
 # Builds and installs from PyPI: marked so that `-m "not slow"` skips it locally; CI runs everything.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+pytestmark = pytest.mark.slow
 
 BUILD_LIMIT = 600  # seconds; an isolated build fetches setuptools
 INSTALL_LIMIT = 900
