@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -87,8 +88,9 @@ def serve(args: list[str]) -> int:
 
 def _pytest_args(args: list[str]) -> list[str]:
     chosen = any(arg.startswith(("-n", "--numprocesses")) for arg in args)
-    # loadgroup keeps tests marked xdist_group together on one worker, so shared fixtures are built once.
-    return args if chosen else ["-n", WORKERS, "--dist", "loadgroup", *args]
+    # loadfile keeps each test file on one worker: module fixtures (a built wheel, a packed bundle, an installed
+    # npm tool) are made once, and never by two workers at the same time.
+    return args if chosen else ["-n", WORKERS, "--dist", "loadfile", *args]
 
 
 def test(args: list[str]) -> int:
@@ -163,14 +165,17 @@ def stage_bundle(stage: Path) -> dict[str, str]:
 def bundle(args: list[str]) -> int:
     out = Path(args[args.index("--out") + 1]).resolve() if "--out" in args else ROOT / "dist"
     cli = mcpb_cli()
-    stage = ROOT / "build" / "mcpb" / "flowtly-mcp"
-    manifest = stage_bundle(stage)
-    target = out / f"{manifest['name']}-{manifest['version']}.mcpb"
-    out.mkdir(parents=True, exist_ok=True)
-    for step in ([str(cli), "validate", str(stage / "manifest.json")], [str(cli), "pack", str(stage), str(target)]):
-        _log(" ".join(["mcpb", *step[1:]]))
-        if code := _run(step):
-            return code
+    (ROOT / "build").mkdir(exist_ok=True)
+    # A staging directory of its own: two packs at once (parallel tests) must not share one.
+    with tempfile.TemporaryDirectory(prefix="mcpb-", dir=ROOT / "build") as staging:
+        stage = Path(staging) / "flowtly-mcp"
+        manifest = stage_bundle(stage)
+        target = out / f"{manifest['name']}-{manifest['version']}.mcpb"
+        out.mkdir(parents=True, exist_ok=True)
+        for step in ([str(cli), "validate", str(stage / "manifest.json")], [str(cli), "pack", str(stage), str(target)]):
+            _log(" ".join(["mcpb", *step[1:]]))
+            if code := _run(step):
+                return code
     _log(f"bundle: {target}")
     return 0
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from flowtly_mcp import __version__
@@ -130,26 +128,42 @@ def _exit_after_grace() -> None:
     os._exit(130)
 
 
-@contextlib.contextmanager
-def _ctrl_c_ends_promptly() -> Iterator[None]:
-    """Ctrl-C stops the stdio server within STOP_GRACE seconds.
+def _serve_stdio(server: MCPServer[Any]) -> int:
+    """Serve over stdio until the client closes stdin (0) or a person presses Ctrl-C (130), without a traceback.
 
-    Once a client has connected, the SDK's unwinding can wait for a read of stdin that never returns, and
-    asyncio's own handler would then leave a person waiting for a second Ctrl-C. A request still running when the
-    grace ends is cut off, as closing the terminal would cut it off; a finished one is already committed.
+    Ctrl-C cancels the server like any other task. Once a client has connected, the SDK's unwinding can wait for a
+    read of stdin that never returns, so the process ends STOP_GRACE seconds later regardless: a request still
+    running then is cut off, as closing the terminal would cut it off; a finished one is already committed.
     """
+    import anyio
 
-    def interrupted(_signum: int, _frame: FrameType | None) -> None:
-        timer = threading.Timer(STOP_GRACE, _exit_after_grace)
-        timer.daemon = True
-        timer.start()
-        raise KeyboardInterrupt
+    if sys.platform == "win32":  # no signal receivers in asyncio there: KeyboardInterrupt reaches main()
+        server.run()
+        return 0
+    interrupted = threading.Event()
 
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    async def serve() -> None:
+        async with anyio.create_task_group() as group:
+
+            async def stop_on_ctrl_c() -> None:
+                with anyio.open_signal_receiver(signal.SIGINT) as signals:
+                    async for _ in signals:
+                        interrupted.set()
+                        timer = threading.Timer(STOP_GRACE, _exit_after_grace)
+                        timer.daemon = True
+                        timer.start()
+                        group.cancel_scope.cancel()
+                        return
+
+            group.start_soon(stop_on_ctrl_c)
+            await server.run_stdio_async()
+            group.cancel_scope.cancel()
+
+    anyio.run(serve)
+    if interrupted.is_set():
+        _say_stopped()
+        return 130
+    return 0
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -173,10 +187,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return _serve_http(args)
         server = _build(args)
         _announce_stdio(server, args)
-        # Ends by itself, quietly, when the client closes stdin.
-        with _ctrl_c_ends_promptly():
-            server.run()
-        return 0
+        return _serve_stdio(server)
     except ConfigError as exc:
         print(f"flowtly-mcp: {exc}", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@ from flowtly_mcp import __version__
 from .environment import ROOT, clean_env, tracked_files
 from .stdio import stdio_server
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("mcpb")]
+pytestmark = pytest.mark.slow
 
 MANIFEST = ROOT / "packaging" / "mcpb" / "manifest.json"
 LIMIT = 900  # seconds; the first run installs the CLI with npm

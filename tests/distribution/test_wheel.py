@@ -19,7 +19,7 @@ from .environment import ROOT, clean_env, tracked_files
 from .stdio import stdio_server
 
 # Builds and installs from PyPI: marked so that `-m "not slow"` skips it locally; CI runs everything.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+pytestmark = pytest.mark.slow
 
 BUILD_LIMIT = 600  # seconds; an isolated build fetches setuptools
 INSTALL_LIMIT = 900
@@ -59,7 +59,7 @@ def test_the_wheel_carries_the_package_data_and_metadata(artifacts: dict[str, Pa
     assert _package_data(), "no package data found: the check would prove nothing"
     assert _package_data() <= names, _package_data() - names
     assert not [name for name in names if name.startswith("tests/")]
-    assert "flowtly-mcp = flowtly_mcp.cli:main" in entry_points
+    assert "flowtly-mcp = flowtly_mcp.__main__:main" in entry_points
     assert "Requires-Python: >=3.11" in metadata
     assert "Classifier: Programming Language :: Python :: 3.11" in metadata
     # The README is the long description PyPI shows.

@@ -17,9 +17,8 @@ from .conftest import CLIENT_TOKEN
 from .inspector import ensure_inspector, run_inspector
 from .servers import FLOWTLY_MCP, base_env, free_port, running
 
-# Marked so that `-m "not slow"` skips it locally; CI runs everything. One worker runs both: they share the
-# Inspector install in .cache/inspector, which two workers must not install at once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("inspector")]
+# Marked so that `-m "not slow"` skips it locally; CI runs everything.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
