@@ -136,3 +136,41 @@ def test_the_top_debtors_view_shows_each_debtor_with_the_overdue_part(server: MC
             assert "overdue" in chart_text
         assert view.locator(".legend", has_text="Overdue (hatched)").count() == len(groups)
     assert errors_in(console) == []
+
+
+def test_amounts_beyond_float_precision_are_shown_digit_for_digit(server: MCPServer[Any], tmp_path: Path) -> None:
+    """A host may send the view a later result; this one carries amounts a float would round."""
+    buckets = {"current": "12345678901234567.89", "1-30": "0.01", "31-60": "0", "61-90": "7.5", "90+": "100.000"}
+    later = {
+        "content": [],
+        "structuredContent": {
+            "as_of": "2026-11-16",
+            "lines": [],
+            "totals": [
+                {
+                    "group": "PLN",
+                    "currency": "PLN",
+                    "buckets": buckets,
+                    "total": "12345678901234675.401",
+                    "invoices": 3,
+                    "credits": "-0.10",
+                }
+            ],
+            "warnings": ["2 invoices could not be read"],
+        },
+    }
+    with AppHost(server, "receivables_aging", {"as_of": TODAY.isoformat()}) as host, chromium_page(tmp_path) as page:
+        view, console = open_view(host, page)
+        page.evaluate(
+            """(params) => document.getElementById("view").contentWindow.postMessage(
+                {jsonrpc: "2.0", method: "ui/notifications/tool-result", params}, "*")""",
+            later,
+        )
+        view.locator("section.warnings", has_text="2 invoices could not be read").wait_for()
+        table = view.locator("table.aging[data-currency='PLN']")
+        for bucket, amount in [*buckets.items(), ("total", "12345678901234675.401"), ("credits", "-0.10")]:
+            text = table.locator(f"tr[data-bucket='{bucket}'] td.amount").inner_text()
+            assert shown_amount(text) == amount, (bucket, text)
+        assert "12,345,678,901,234,567.89" in table.inner_text()
+        assert view.locator("table.aging").count() == 1  # the earlier result's figures are gone
+    assert errors_in(console) == []
