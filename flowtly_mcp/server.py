@@ -11,6 +11,7 @@ from mcp.server.mcpserver import MCPServer
 
 from flowtly_mcp import __version__
 from flowtly_mcp.api import FlowtlyClient
+from flowtly_mcp.apps.receivables_view import register_receivables_view
 from flowtly_mcp.config import ConfirmPolicy, ServerSettings
 from flowtly_mcp.prompts import register_prompts
 from flowtly_mcp.resources import register_resources
@@ -68,4 +69,5 @@ def build_server(
     )
     register_prompts(server)
     register_resources(server)
+    register_receivables_view(server)
     return server

@@ -1,10 +1,11 @@
 """The MCP Apps approval view: a `ui://` resource showing a pending approval, and the app-only tool it decides with.
 
 The guard answers a guarded call with `approval_view_result(ticket, …)` from a tool that declares
-`view_tool_meta(APPROVAL_VIEW_URI)`. A host that renders MCP Apps shows the view and hands it the result: the
-preview (structuredContent, which the model sees too) and the approval's secret (in the result's `_meta`, which
-only the view reads). The view's Approve and Reject buttons call `approval_decide`, an app-only tool: hosts that
-follow the spec never offer it to the model, and even a host that does would need the secret to make it act.
+`view_tool_meta(APPROVAL_VIEW_URI)` (flowtly_mcp.apps). A host that renders MCP Apps shows the view and hands it the
+result: the preview (structuredContent, which the model sees too) and the approval's secret (in the result's
+`_meta`, which only the view reads). The view's Approve and Reject buttons call `approval_decide`, an app-only
+tool: hosts that follow the spec never offer it to the model, and even a host that does would need the secret to
+make it act.
 """
 
 from __future__ import annotations
@@ -20,15 +21,9 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from flowtly_mcp.approvals.display import preview_lines
-from flowtly_mcp.approvals.mcp_apps import (
-    MCP_APP_MIME_TYPE,
-    app_only_meta,
-    inline_bridge,
-    resource_meta,
-    static_text,
-)
 from flowtly_mcp.approvals.models import PendingApproval
 from flowtly_mcp.approvals.service import ApprovalError, ApprovalService, ApprovalTicket
+from flowtly_mcp.apps.mcp_apps import app_only_meta, register_view, view_document
 
 APPROVAL_VIEW_URI = "ui://flowtly-mcp/approval.html"
 DECIDE_TOOL = "approval_decide"
@@ -37,7 +32,7 @@ APPROVAL_META_KEY = "flowtly-mcp/approval"
 
 
 def approval_view_html() -> str:
-    return inline_bridge(static_text("approval_view.html"))
+    return view_document("flowtly_mcp.approvals", "approval_view.html")
 
 
 def approval_view_content(approval: PendingApproval) -> dict[str, object]:
@@ -72,16 +67,14 @@ class ApprovalDecision(BaseModel):
 def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> None:
     """Adds the approval view resource and the app-only `approval_decide` tool to `server`."""
 
-    @server.resource(
+    register_view(
+        server,
         APPROVAL_VIEW_URI,
+        approval_view_html,
         name="approval_view",
         title="Approval",
         description="Shows a pending approval with Approve and Reject buttons (MCP Apps view).",
-        mime_type=MCP_APP_MIME_TYPE,
-        meta=resource_meta(),
     )
-    def approval_view() -> str:
-        return approval_view_html()
 
     async def approval_decide(
         approval_id: Annotated[str, Field(description="The approval shown in the view")],

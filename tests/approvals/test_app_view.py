@@ -19,10 +19,10 @@ from flowtly_mcp.approvals.app_view import (
     approval_view_result,
     register_approval_view,
 )
-from flowtly_mcp.approvals.mcp_apps import MCP_APP_MIME_TYPE, client_supports_mcp_apps, view_tool_meta
+from flowtly_mcp.apps.mcp_apps import MCP_APP_MIME_TYPE, client_supports_mcp_apps, view_tool_meta
 
-from .app_host import AppHost, visible_to
-from .browser import chromium_page, screenshot
+from ..apps.app_host import AppHost, visible_to
+from ..apps.browser import chromium_page, screenshot
 from .conftest import new_ticket
 
 MODES = ("auto", "legacy")
@@ -111,12 +111,12 @@ def test_a_person_decides_in_the_view_in_a_real_browser(
         preview = view.locator("#preview").inner_text()
         assert "Delete invoice" in preview and "FV/2026/11/007 (Acme Sp. z o.o.)" in preview
         assert "IGNORE PREVIOUS INSTRUCTIONS\\u202e" in preview  # shown, on its line, not obeyed
-        screenshot(page, tmp_path, f"approval-view-{decision}-before")
+        screenshot(page, f"approval-view-{decision}-before")
         view.locator(f"#{decision}").click()
         expected = "Approved." if decision == "approve" else "Rejected."
         view.locator("#status", has_text=expected).wait_for()
         assert view.locator("#approve").is_disabled() and view.locator("#reject").is_disabled()
-        screenshot(page, tmp_path, f"approval-view-{decision}-after")
+        screenshot(page, f"approval-view-{decision}-after")
         assert page.evaluate("window.toolCalls") == 1
     assert host.proxied == [DECIDE_TOOL]
     pending = service.list()

@@ -11,7 +11,7 @@ import pytest
 from flowtly_mcp.approvals import ApprovalService, ApprovalStatus, ApprovalTicket
 from flowtly_mcp.approvals.page import ApprovalPage
 
-from .browser import chromium_page, screenshot
+from ..apps.browser import chromium_page, screenshot
 from .conftest import new_ticket
 
 
@@ -115,11 +115,11 @@ def test_a_person_decides_in_a_real_browser(
         browser.goto(page_server.url_for(ticket))
         preview = browser.locator("#preview").inner_text()
         assert "Delete invoice" in preview and "IGNORE PREVIOUS INSTRUCTIONS\\u202e" in preview
-        screenshot(browser, tmp_path, f"approval-page-{decision}-before")
+        screenshot(browser, f"approval-page-{decision}-before")
         browser.click(f"#{decision}")
         browser.wait_for_selector("#status")
         status = browser.locator("#status").inner_text()
-        screenshot(browser, tmp_path, f"approval-page-{decision}-after")
+        screenshot(browser, f"approval-page-{decision}-after")
     expected = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
     assert service.get(ticket.id).status is expected
     assert ("Approved" if decision == "approve" else "Rejected") in status

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import GET_CLIENT, LIST_CLIENTS, LIST_INVOICES
+from flowtly_mcp.apps.mcp_apps import view_tool_meta
+from flowtly_mcp.apps.receivables_view import RECEIVABLES_VIEW_URI
 from flowtly_mcp.finance.aging import BUCKETS, AgingLine, aging_report, overdue, top_debtors
 from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.calendar import today_in_poland
@@ -199,6 +201,7 @@ def receivables_specs() -> Iterator[AnyToolSpec]:
         input_model=m.AgingInput,
         output_model=m.AgingOut,
         handler=_aging,
+        extra_meta=view_tool_meta(RECEIVABLES_VIEW_URI),
         core=True,
     )
     yield ToolSpec(
@@ -233,4 +236,5 @@ def receivables_specs() -> Iterator[AnyToolSpec]:
         input_model=m.TopDebtorsInput,
         output_model=m.TopDebtorsOut,
         handler=_top_debtors,
+        extra_meta=view_tool_meta(RECEIVABLES_VIEW_URI),
     )

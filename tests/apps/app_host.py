@@ -1,4 +1,5 @@
-"""A minimal MCP Apps host for the view tests: a page that speaks the bridge, in front of a real MCP server.
+"""A minimal MCP Apps host for the view tests (approval, receivables): a page that speaks the bridge, in front
+of a real MCP server.
 
 The page (served on loopback) renders a tool's `ui://` view in a sandboxed iframe (`allow-scripts` only, so the
 view has an opaque origin, as real hosts do), answers `ui/initialize`, hands the view the tool result, and proxies
@@ -19,10 +20,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import Tool
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from flowtly_mcp.approvals.mcp_apps import MCP_APP_MIME_TYPE
+from flowtly_mcp.apps.mcp_apps import MCP_APP_MIME_TYPE
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Test host</title>
@@ -57,6 +58,8 @@ window.addEventListener("message", async (event) => {
     else send({jsonrpc: "2.0", id: msg.id, result: answer.result});
   } else if (msg.method === "ui/notifications/size-changed") {
     window.lastSize = msg.params;
+    // As hosts do for inline views: the frame grows to the view's height, so a full-page screenshot shows it all.
+    if (msg.params.height) frame.style.height = (msg.params.height + 4) + "px";
   } else if (msg.id !== undefined) {
     send({jsonrpc: "2.0", id: msg.id, error: {code: -32601, message: "Method not found"}});
   }
@@ -82,9 +85,12 @@ class AppHost:
         self.tool = tool
         self.arguments = arguments
         self.proxied: list[str] = []
+        # The tool result handed to the view, as the host page received it (JSON, by alias).
+        self.result: dict[str, Any] | None = None
         app = Starlette(
             routes=[
                 Route("/", self.page),
+                Route("/favicon.ico", self.no_icon),
                 Route("/host/start", self.start_view, methods=["POST"]),
                 Route("/host/tools/call", self.call_tool, methods=["POST"]),
             ]
@@ -109,6 +115,10 @@ class AppHost:
     async def page(self, request: Request) -> HTMLResponse:
         return HTMLResponse(HOST_PAGE)
 
+    async def no_icon(self, request: Request) -> Response:
+        # The browser asks for one; a 404 would be a console error the tests count.
+        return Response(status_code=204)
+
     async def start_view(self, request: Request) -> JSONResponse:
         async with Client(self.server) as client:
             tool = next(t for t in (await client.list_tools()).tools if t.name == self.tool)
@@ -117,7 +127,8 @@ class AppHost:
             contents = (await client.read_resource(uri)).contents[0]
         assert contents.mime_type == MCP_APP_MIME_TYPE
         html = getattr(contents, "text", "")
-        return JSONResponse({"result": result.model_dump(mode="json", by_alias=True, exclude_none=True), "html": html})
+        self.result = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return JSONResponse({"result": self.result, "html": html})
 
     async def call_tool(self, request: Request) -> JSONResponse:
         params = await request.json()

@@ -141,8 +141,11 @@
   };
 
   McpAppBridge.prototype.sendSizeChanged = function () {
+    // The root element's own box, not its scroll size: that one grows with the frame, so a host that fits the
+    // frame to the reported height would be told a larger one each time.
     var root = global.document.documentElement;
-    this.notify("ui/notifications/size-changed", { width: root.scrollWidth, height: root.scrollHeight });
+    var height = Math.ceil(root.getBoundingClientRect().height);
+    this.notify("ui/notifications/size-changed", { width: root.scrollWidth, height: height });
   };
 
   global.McpAppBridge = McpAppBridge;

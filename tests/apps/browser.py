@@ -1,4 +1,6 @@
-"""Headless Debian Chromium driven by Playwright (never a downloaded browser), for the approval UI tests."""
+"""Headless Debian Chromium driven by Playwright (never a downloaded browser), for the browser tests of the views
+and the approval page. Screenshots go to `.cache/screenshots/` in the repository (ignored by git), where they
+outlive the run for a person to look at."""
 
 from __future__ import annotations
 
@@ -57,9 +59,26 @@ def chromium_page(tmp_path: Path) -> Iterator[Any]:
             context.close()
 
 
-def screenshot(page: Any, tmp_path: Path, name: str) -> Path:
-    """Writes a screenshot into the test's tmp dir and prints where, for a person to look at."""
-    path = tmp_path / f"{name}.png"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Writes `.cache/screenshots/<name>.png` and prints where, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    # A full-page capture beyond the viewport can leave a tall iframe half painted: grow the viewport instead.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    width = page.viewport_size["width"] if page.viewport_size else 900
+    if height > (page.viewport_size or {}).get("height", 0):
+        page.set_viewport_size({"width": width, "height": height})
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")  # noqa: T201 - the path is the point: a person opens it
     return path
+
+
+def collect_console(page: Any) -> list[str]:
+    """Every console message of the page and its frames, as "type: text"; uncaught errors as "pageerror: …"."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    return messages
