@@ -102,7 +102,8 @@ async def test_stdio_subprocess_lists_and_calls_tools(tmp_path: Path) -> None:
     )
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == set(ALL_TOOLS) | {"search_tools", "execute_tool"}
+        # Under the default policy: the model checks back on approvals; the view decides them (app-only).
+        assert names == set(ALL_TOOLS) | {"search_tools", "execute_tool", "check_approval", "approval_decide"}
         listed = await client.call_tool("list_clients", {"limit": 2})
         assert not listed.is_error and len((listed.structured_content or {})["items"]) == 2
         target = (await client.call_tool("list_client_contacts", {"limit": 1})).structured_content["items"][0]["id"]  # type: ignore[index]
