@@ -35,7 +35,7 @@ from flowtly_mcp.approvals.models import ApprovalPreview, ApprovalStatus, Pendin
 from flowtly_mcp.approvals.page import ApprovalPage
 from flowtly_mcp.approvals.policy import Policy, Verdict, load_policy
 from flowtly_mcp.approvals.service import ApprovalError, ApprovalService, ApprovalTicket
-from flowtly_mcp.approvals.store import store_from_url
+from flowtly_mcp.approvals.store import Usage, store_from_url
 from flowtly_mcp.config import ServerSettings
 from flowtly_mcp.tools.kernel.errors import describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, canonical, elicitation_message
@@ -171,6 +171,19 @@ def call_amount(args: BaseModel, preview: Preview) -> Decimal | None:
 
 
 # Deciding ----------------------------------------------------------------------------------------------------------
+def never_allowed(state: AppState, spec: AnyToolSpec) -> Decision | None:
+    """A never-rule's refusal, before anything is read: such a call is not even previewed."""
+    policy = state.approvals.policy
+    if policy is None:
+        return None
+    verdict = policy.evaluate(spec.name, None, Usage(0, Decimal(0)))
+    if verdict.verdict is Verdict.REFUSED and verdict.rule.startswith("never"):
+        return Decision(
+            approved=False, via="rule", refusal=f"Not carried out: {verdict.reason} ({policy.source}: {verdict.rule})."
+        )
+    return None
+
+
 async def auto_decision(
     state: AppState, spec: AnyToolSpec, args: BaseModel, preview: Preview, ctx: Context[Any, Any] | None
 ) -> Decision | Elicit[Confirm]:

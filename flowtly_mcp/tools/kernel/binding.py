@@ -164,6 +164,8 @@ async def guard_decision(
     if guard.policy is ConfirmPolicy.OFF:
         return Decision(approved=True, via="policy-off", channel="FLOWTLY_CONFIRM=off: no confirmation")
     assert spec.preview is not None
+    if (refused := approvals.never_allowed(state, spec)) is not None:
+        return refused
     try:
         preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
