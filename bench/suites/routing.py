@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from flowtly_mcp.tools.catalog import input_schema
 from flowtly_mcp.tools.catalog import rank as literal_rank
 from flowtly_mcp.tools.registry import Risk
 
@@ -28,6 +27,7 @@ from bench.suites.tokens import visible
 from bench.tokenizer import count
 from flowtly_mcp.search import compact_result
 from flowtly_mcp.tools.all import registry
+from flowtly_mcp.tools.kernel.catalog import input_schema
 
 TOP1_TARGET = 0.95
 TOP3_TARGET = 1.0

@@ -98,12 +98,16 @@ async def test_stdio_subprocess_lists_and_calls_tools(tmp_path: Path) -> None:
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "flowtly_mcp", "--sandbox", "--sandbox-db", str(tmp_path / "sandbox.sqlite3")],
-        env={"FLOWTLY_TOOLSETS": "all", "FLOWTLY_DOWNLOAD_DIR": str(tmp_path), "HOME": str(tmp_path)},
+        env={
+            "FLOWTLY_TOOLSETS": "all",
+            "FLOWTLY_DOWNLOAD_DIR": str(tmp_path),
+            "HOME": str(tmp_path),
+            "FLOWTLY_CONFIRM": "agent",  # the two-step flow below; the default is tested in tests/approvals
+        },
     )
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        # Under the default policy: the model checks back on approvals; the view decides them (app-only).
-        assert names == set(ALL_TOOLS) | {"search_tools", "execute_tool", "check_approval", "approval_decide"}
+        assert names == set(ALL_TOOLS) | {"search_tools", "execute_tool"}
         listed = await client.call_tool("list_clients", {"limit": 2})
         assert not listed.is_error and len((listed.structured_content or {})["items"]) == 2
         target = (await client.call_tool("list_client_contacts", {"limit": 1})).structured_content["items"][0]["id"]  # type: ignore[index]

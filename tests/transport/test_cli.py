@@ -77,7 +77,11 @@ def test_arguments_must_be_json(database: Path) -> None:
     ("args", "env", "message"),
     [
         (["--host", "0.0.0.0"], {}, "refusing to listen on 0.0.0.0 without authentication"),
-        (["--workers", "2"], {"FLOWTLY_API_TOKEN": "t"}, "several workers need a shared FLOWTLY_CONFIRM_SECRET"),
+        (
+            ["--workers", "2"],
+            {"FLOWTLY_API_TOKEN": "t", "FLOWTLY_CONFIRM": "agent"},
+            "several workers need a shared FLOWTLY_CONFIRM_SECRET",
+        ),
         (
             ["--sandbox", "--workers", "2"],
             {"FLOWTLY_CONFIRM_SECRET": "s" * 40},

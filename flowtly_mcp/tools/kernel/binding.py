@@ -35,7 +35,7 @@ from flowtly_mcp.approvals.mcp_apps import view_tool_meta
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel import approval as approvals
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
-from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview
+from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, elicitation_message
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
@@ -173,6 +173,10 @@ async def guard_decision(
     if preview is None:
         return Decision(approved=True, via="not-needed")
     if guard.policy is ConfirmPolicy.AGENT:
+        caps = ctx.client_capabilities if ctx is not None else None
+        if caps is not None and caps.elicitation is not None:
+            # A client that can ask its user still does: the token is only for callers with nobody to ask.
+            return Elicit(elicitation_message(spec.name, preview), Confirm)
         return await anyio.to_thread.run_sync(approvals.agent_decision, state, spec, args, preview, token)
     # Under auto a token approves nothing, whatever it holds: only a rule or a person does.
     return await approvals.auto_decision(state, spec, args, preview, ctx)
