@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 from mcp import Client
+from mcp.client.extension import advertise
 from mcp.server.mcpserver import MCPServer
 from mcp.types import Tool
 from starlette.applications import Starlette
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
-from flowtly_mcp.approvals.mcp_apps import MCP_APP_MIME_TYPE
+from flowtly_mcp.approvals.mcp_apps import MCP_APP_MIME_TYPE, UI_EXTENSION
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Test host</title>
@@ -77,10 +78,15 @@ def visible_to(tool: Tool, audience: str) -> bool:
 class AppHost:
     """Serves the host page; `/host/start` makes the model-side call of `tool` with `arguments`."""
 
-    def __init__(self, server: MCPServer[Any], tool: str, arguments: dict[str, Any]) -> None:
+    def __init__(
+        self, server: MCPServer[Any], tool: str, arguments: dict[str, Any], *, declare_ui: bool = False
+    ) -> None:
         self.server = server
         self.tool = tool
         self.arguments = arguments
+        # A real host declares the UI extension: the server then answers guarded calls with the view.
+        self.extensions = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})] if declare_ui else None
+        self.result: dict[str, Any] = {}
         self.proxied: list[str] = []
         app = Starlette(
             routes=[
@@ -110,10 +116,11 @@ class AppHost:
         return HTMLResponse(HOST_PAGE)
 
     async def start_view(self, request: Request) -> JSONResponse:
-        async with Client(self.server) as client:
+        async with Client(self.server, extensions=self.extensions) as client:
             tool = next(t for t in (await client.list_tools()).tools if t.name == self.tool)
             uri = (tool.meta or {})["ui"]["resourceUri"]
             result = await client.call_tool(self.tool, self.arguments)
+            self.result = result.structured_content or {}
             contents = (await client.read_resource(uri)).contents[0]
         assert contents.mime_type == MCP_APP_MIME_TYPE
         html = getattr(contents, "text", "")

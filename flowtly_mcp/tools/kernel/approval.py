@@ -233,9 +233,28 @@ async def _url_elicitation(
     if answer.action != "accept":
         return None
     current = await _in_thread(state.approvals.service.get, ticket.id)
+    if current.status is ApprovalStatus.REJECTED:
+        return Decision(
+            approved=False,
+            via="approval",
+            preview=preview,
+            refusal=f"Rejected by {current.decided_by}; nothing was done.",
+        )
     if current.status is not ApprovalStatus.APPROVED:
         return None
-    return Decision(approved=True, via="approval", preview=preview, approval_id=ticket.id, channel="approval-page")
+    try:
+        # Spent here, atomically: a check_approval racing this call cannot run it a second time.
+        await _in_thread(state.approvals.service.consume, ticket.id)
+    except ApprovalError as exc:
+        return Decision(approved=False, via="approval", preview=preview, refusal=f"Not carried out: {exc}.")
+    return Decision(
+        approved=True,
+        via="approval",
+        preview=preview,
+        plan=preview.plan,
+        approval_id=ticket.id,
+        channel=f"approval-page, approved by {current.decided_by}",
+    )
 
 
 def agent_decision(
