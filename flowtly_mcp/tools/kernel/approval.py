@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -50,6 +51,10 @@ CHECK_TOOL = "check_approval"
 AGENT_CHANNEL = "agent token (FLOWTLY_CONFIRM=agent: the caller confirmed itself, not a human check)"
 
 
+# Plans kept in process memory, as a cache only: the store's copy is the authority.
+KEPT_PLANS = 256
+
+
 @dataclass
 class ApprovalDesk:
     """The approvals of one server process: the shared store, the unattended rules, and the local page (lazy)."""
@@ -57,6 +62,21 @@ class ApprovalDesk:
     service: ApprovalService
     policy: Policy | None
     _page: ApprovalPage | None = None
+    # Approval id → the plan object this process previewed. When the call is confirmed in the same process, only
+    # the records the plan touches are read again (`Planned.recheck`) instead of planning again from a full read;
+    # in any other process the plan is derived again and must equal the stored one.
+    _plans: dict[str, object] = dataclasses.field(default_factory=dict)
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    def keep(self, approval_id: str, plan: object) -> None:
+        with self._lock:
+            self._plans[approval_id] = plan
+            while len(self._plans) > KEPT_PLANS:
+                del self._plans[next(iter(self._plans))]
+
+    def kept(self, approval_id: str | None) -> object | None:
+        with self._lock:
+            return self._plans.get(approval_id) if approval_id else None
 
     @property
     def page(self) -> ApprovalPage:
@@ -136,7 +156,7 @@ def call_arguments(args: BaseModel) -> dict[str, Any]:
 
 
 def _request(state: AppState, spec: AnyToolSpec, args: BaseModel, preview: Preview, channel: str) -> ApprovalTicket:
-    return state.approvals.service.request(
+    ticket = state.approvals.service.request(
         tool=spec.name,
         arguments=call_arguments(args),
         plan=plain_plan(preview.plan),
@@ -144,6 +164,23 @@ def _request(state: AppState, spec: AnyToolSpec, args: BaseModel, preview: Previ
         fingerprint=preview.fingerprint,
         channel=channel,
     )
+    if preview.plan is not None and spec.planned is not None:
+        state.approvals.keep(ticket.id, preview.plan)
+    return ticket
+
+
+async def rechecked_preview(
+    state: AppState, spec: AnyToolSpec, approval_id: str | None, ctx: Context[Any, Any] | None
+) -> Preview | None:
+    """For a plan this process kept: the records it touches read again, as a preview carrying that plan.
+
+    None when there is no kept plan (another process previewed it): the caller then previews in full.
+    """
+    plan = state.approvals.kept(approval_id)
+    if plan is None or spec.planned is None:
+        return None
+    current = await spec.planned.recheck(Invocation(state, spec, ctx), plan)
+    return Preview(action=spec.title, target=spec.name, details={}, fingerprint=current, plan=plan)
 
 
 async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -331,7 +368,9 @@ async def approved_call(
         return f"Approval {approval.id} is for {approval.tool}, which this server does not run."
     try:
         args = spec.input_model.model_validate(approval.arguments)
-        preview = await spec.preview(Invocation(state, spec, ctx), args)
+        preview = await rechecked_preview(state, spec, approval.id, ctx)
+        if preview is None:
+            preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
         return describe_failure(exc, spec.name)
     if preview is None:

@@ -59,14 +59,23 @@ class PreviewOut(BaseModel):
 GUARDED_OUTPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "status": {"enum": ["done", "confirmation_required", "approval_required", "declined"]},
+        "status": {"enum": ["done", "approval_required", "declined"]},
         "result": {"type": ["object", "null"]},
         "preview": {"type": ["object", "null"]},
         "approval_id": {"type": ["string", "null"]},
-        "confirmation_token": {"type": ["string", "null"]},
     },
     "required": ["status"],
 }
+
+
+def guarded_output_schema(*, agent_tokens: bool) -> dict[str, Any]:
+    """What a guarded tool answers under its policy: an approval id, or (agent only) a confirmation token."""
+    if not agent_tokens:
+        return GUARDED_OUTPUT_SCHEMA
+    properties = {k: v for k, v in GUARDED_OUTPUT_SCHEMA["properties"].items() if k != "approval_id"}
+    properties["status"] = {"enum": ["done", "confirmation_required", "declined"]}
+    properties["confirmation_token"] = {"type": ["string", "null"]}
+    return {**GUARDED_OUTPUT_SCHEMA, "properties": properties}
 
 
 class GuardedOutcome(BaseModel):
@@ -167,7 +176,12 @@ async def guard_decision(
     if (refused := approvals.never_allowed(state, spec)) is not None:
         return refused
     try:
-        preview = await spec.preview(Invocation(state, spec, ctx), args)
+        preview = None
+        if token and guard.policy is ConfirmPolicy.AGENT:
+            # A plan this process previewed is confirmed by re-reading only the records it touches.
+            preview = await approvals.rechecked_preview(state, spec, guard.approval_of(token), ctx)
+        if preview is None:
+            preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
         return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
     if preview is None:
@@ -374,9 +388,10 @@ def build_tool(spec: AnyToolSpec, *, agent_tokens: bool = False) -> Tool:
     tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
     if guarded:
         # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
-        tool.fn_metadata.output_schema = GUARDED_OUTPUT_SCHEMA
-        # Hosts that render MCP Apps show the approval in the view (kernel/approval.py).
-        tool.meta = {**(tool.meta or {}), **view_tool_meta(APPROVAL_VIEW_URI)}
+        tool.fn_metadata.output_schema = guarded_output_schema(agent_tokens=agent_tokens)
+        if not agent_tokens:
+            # Hosts that render MCP Apps show the approval in the view (kernel/approval.py).
+            tool.meta = {**(tool.meta or {}), **view_tool_meta(APPROVAL_VIEW_URI)}
     elif tool.fn_metadata.output_schema is not None:
         tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
     return tool

@@ -131,6 +131,11 @@ class Guard:
             return None
         return payload if isinstance(payload, dict) else None
 
+    def approval_of(self, token: str) -> str | None:
+        """The stored approval a genuine token names (None for anything this server did not sign)."""
+        payload = self._payload(token) or {}
+        return str(payload["p"]) if payload.get("p") else None
+
     def expiry_of(self, token: str) -> float:
         payload = self._payload(token) or {}
         return float(payload.get("e", 0))
