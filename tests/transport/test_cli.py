@@ -56,7 +56,7 @@ def test_a_guarded_call_only_previews(database: Path) -> None:
     args = ["--sandbox", "--sandbox-db", str(database), "--toolsets", "clients"]
     done = flowtly_mcp(*args, "call", "delete_client_contact", '{"id": 1}')
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["status"] == "confirmation_required"
+    assert json.loads(done.stdout)["status"] == "approval_required"
     still_there = flowtly_mcp(*args, "call", "get_client_contact", '{"id": 1}')
     assert json.loads(still_there.stdout)["item"]["email"] == "billing@acme.example"
 
