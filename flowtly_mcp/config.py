@@ -14,12 +14,23 @@ from flowtly_mcp.toolsets import DEFAULT_TOOLSETS, TOOLSET_NAMES
 
 
 class ConfirmPolicy(StrEnum):
-    """How destructive and irreversible calls are confirmed."""
+    """How destructive and irreversible calls are approved (docs/approvals.md)."""
 
-    AUTO = "auto"  # ask the human through elicitation when the client can, otherwise two steps with a token
-    ELICIT = "elicit"  # only a human through elicitation; refuse when the client cannot ask
-    TOKEN = "token"  # always two steps: preview + confirmation token
-    OFF = "off"  # no confirmation: unattended pipelines only
+    # A person approves through the best channel the client has (MCP Apps view, form or URL elicitation, pending
+    # approval decided with `flowtly-mcp approvals`), or the rules of FLOWTLY_POLICY allow the call.
+    AUTO = "auto"
+    # Two steps with a confirmation token the caller itself sends back: for scripted pipelines. NOT a human check.
+    AGENT = "agent"
+    OFF = "off"  # no confirmation at all: unattended pipelines only; every such write is marked in the audit
+
+
+# Former names, refused with what to use instead: a policy that no longer exists must not silently change meaning.
+_RENAMED = {
+    "token": "FLOWTLY_CONFIRM=token is now `agent` (the caller confirms itself; not a human check) — choose it "
+    "explicitly if that is what you want, or leave the default `auto`",
+    "elicit": "FLOWTLY_CONFIRM=elicit is now part of `auto` (a person approves through elicitation or another "
+    "human channel)",
+}
 
 
 class ConfigError(ValueError):
@@ -54,6 +65,8 @@ def parse_toolsets(name: str, raw: str) -> frozenset[str]:
 
 
 def parse_confirm(name: str, raw: str) -> ConfirmPolicy:
+    if (renamed := _RENAMED.get(raw.strip().lower())) is not None:
+        raise ConfigError(f"{name}: {renamed}")
     try:
         return ConfirmPolicy(raw.strip().lower())
     except ValueError:
@@ -78,6 +91,10 @@ class ServerSettings(BaseModel):
     # HMAC key for confirmation tokens; random per process when unset (tokens then work within one process only).
     confirm_secret: SecretStr | None = None
     audit_log: Path | None = None
+    # Rules for unattended agents (FLOWTLY_POLICY, a TOML file): what may run with no person.
+    policy_file: Path | None = None
+    # The shared approval store (FLOWTLY_STATE_URL): unset = SQLite in the user data dir; redis://… for many hosts.
+    state_url: str = ""
     download_dir: Path = default_data_dir() / "downloads"
     sandbox: bool = False
 
@@ -95,6 +112,16 @@ class ServerSettings(BaseModel):
             values["confirm_secret"] = SecretStr(raw)
         if raw := env.get("FLOWTLY_AUDIT_LOG"):
             values["audit_log"] = Path(raw).expanduser()
+        if raw := env.get("FLOWTLY_POLICY"):
+            values["policy_file"] = Path(raw).expanduser()
+        if raw := env.get("FLOWTLY_STATE_URL"):
+            values["state_url"] = raw.strip()
         if raw := env.get("FLOWTLY_DOWNLOAD_DIR"):
             values["download_dir"] = Path(raw).expanduser()
-        return cls.model_validate(values)
+        settings = cls.model_validate(values)
+        if settings.policy_file is not None and settings.confirm is not ConfirmPolicy.AUTO:
+            raise ConfigError(
+                f"FLOWTLY_POLICY applies with FLOWTLY_CONFIRM=auto; with {settings.confirm.value} nothing would be "
+                "left for its rules to decide. Unset one of them."
+            )
+        return settings

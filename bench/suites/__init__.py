@@ -12,6 +12,7 @@ SUITES: dict[str, str] = {
     "pagination": "Pagination under latency",
     "reconcile": "Reconciliation at scale",
     "confirm_cost": "Confirming an approved batch",
+    "approval_latency": "Approval latency per channel",
     "aging": "Receivables aging at scale",
     "http_load": "HTTP transport under load",
 }

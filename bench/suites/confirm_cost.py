@@ -66,7 +66,7 @@ async def _measure(sandbox: Sandbox) -> dict[str, int]:
         "FLOWTLY_BASE_URL": "http://sandbox.test",
         "FLOWTLY_API_TOKEN": sandbox.config.token,
         "FLOWTLY_TOOLSETS": "all",
-        "FLOWTLY_CONFIRM": "token",
+        "FLOWTLY_CONFIRM": "agent",
     }
     server = build_server(ServerSettings.from_env(env), transport=httpx2.ASGITransport(app=sandbox.app))
     day = (ANCHOR - dt.timedelta(days=1)).isoformat()

@@ -188,7 +188,8 @@ class HttpSettings(BaseModel):
                 "of long random tokens (clients send one as 'Authorization: Bearer <token>'), or bind 127.0.0.1"
             )
         workers = max(self.workers, spawned_worker_hint())
-        shared_secret = server.confirm_secret is not None or server.confirm is ConfirmPolicy.OFF
+        # Only agent tokens are signed; every other decision lives in the shared approval store.
+        shared_secret = server.confirm_secret is not None or server.confirm is not ConfirmPolicy.AGENT
         if workers > 1 and not shared_secret:
             raise ConfigError(
                 "several workers need a shared FLOWTLY_CONFIRM_SECRET: without it each worker signs confirmation "

@@ -16,6 +16,7 @@ from typing import Any
 
 import uvicorn
 from mcp import Client
+from mcp.client.extension import advertise
 from mcp.server.mcpserver import MCPServer
 from mcp.types import Tool
 from starlette.applications import Starlette
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from flowtly_mcp.apps.mcp_apps import MCP_APP_MIME_TYPE
+from flowtly_mcp.apps.mcp_apps import MCP_APP_MIME_TYPE, UI_EXTENSION
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Test host</title>
@@ -80,10 +81,16 @@ def visible_to(tool: Tool, audience: str) -> bool:
 class AppHost:
     """Serves the host page; `/host/start` makes the model-side call of `tool` with `arguments`."""
 
-    def __init__(self, server: MCPServer[Any], tool: str, arguments: dict[str, Any]) -> None:
+    def __init__(
+        self, server: MCPServer[Any], tool: str, arguments: dict[str, Any], *, declare_ui: bool = False
+    ) -> None:
         self.server = server
         self.tool = tool
         self.arguments = arguments
+        # A real host declares the UI extension: the server then answers guarded calls with the view.
+        self.extensions = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})] if declare_ui else None
+        # The structured content of the model-side call (an approval id, a preview, a report).
+        self.structured: dict[str, Any] = {}
         self.proxied: list[str] = []
         # The tool result handed to the view, as the host page received it (JSON, by alias).
         self.result: dict[str, Any] | None = None
@@ -120,10 +127,11 @@ class AppHost:
         return Response(status_code=204)
 
     async def start_view(self, request: Request) -> JSONResponse:
-        async with Client(self.server) as client:
+        async with Client(self.server, extensions=self.extensions) as client:
             tool = next(t for t in (await client.list_tools()).tools if t.name == self.tool)
             uri = (tool.meta or {})["ui"]["resourceUri"]
             result = await client.call_tool(self.tool, self.arguments)
+            self.structured = result.structured_content or {}
             contents = (await client.read_resource(uri)).contents[0]
         assert contents.mime_type == MCP_APP_MIME_TYPE
         html = getattr(contents, "text", "")

@@ -61,7 +61,8 @@ async def test_lists_the_templates_with_their_mime_types(server: MCPServer[Any],
     assert templates["flowtly://invoices/{id}/upo"] == "application/xml"
     assert templates["flowtly://clients/{id}/statement{?date_from,date_to}"] == "application/json"
     assert {"flowtly://clients/{id}", "flowtly://counterparties/{id}", "flowtly://transactions/{id}"} <= set(templates)
-    assert statics == {"flowtly://toolsets", "ui://flowtly-mcp/receivables.html"}
+    # The approval view (MCP Apps) is served under the default policy, where a person approves guarded calls.
+    assert statics == {"flowtly://toolsets", "ui://flowtly-mcp/receivables.html", "ui://flowtly-mcp/approval.html"}
 
 
 @pytest.mark.parametrize("mode", MODES)

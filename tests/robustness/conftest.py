@@ -74,6 +74,8 @@ def server_settings(tmp_path: Path, env: dict[str, str] | None = None, **api: An
         "FLOWTLY_TOOLSETS": "all",
         "FLOWTLY_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
         "FLOWTLY_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+        # The two-step token flow these tests drive; docs/approvals.md (auto is tested in tests/approvals).
+        "FLOWTLY_CONFIRM": "agent",
     }
     values.update(env or {})
     settings = ServerSettings.from_env(values)

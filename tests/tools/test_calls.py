@@ -98,7 +98,12 @@ async def test_stdio_subprocess_lists_and_calls_tools(tmp_path: Path) -> None:
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "flowtly_mcp", "--sandbox", "--sandbox-db", str(tmp_path / "sandbox.sqlite3")],
-        env={"FLOWTLY_TOOLSETS": "all", "FLOWTLY_DOWNLOAD_DIR": str(tmp_path), "HOME": str(tmp_path)},
+        env={
+            "FLOWTLY_TOOLSETS": "all",
+            "FLOWTLY_DOWNLOAD_DIR": str(tmp_path),
+            "HOME": str(tmp_path),
+            "FLOWTLY_CONFIRM": "agent",  # the two-step flow below; the default is tested in tests/approvals
+        },
     )
     async with Client(params) as client:
         names = {t.name for t in (await client.list_tools()).tools}

@@ -9,7 +9,7 @@ import pytest
 from mcp import Client
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from flowtly_mcp.config import ConfirmPolicy
+from flowtly_mcp.config import ConfigError, ConfirmPolicy, ServerSettings
 from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.tools.all import registry
 from flowtly_mcp.tools.kernel.guards import TOKEN_TTL_SECONDS, Guard
@@ -136,14 +136,10 @@ async def test_elicitation_accept_runs_once_and_decline_changes_nothing(
         assert [w[0] for w in writes(sandbox)[before:]] == ["DELETE"]
 
 
-async def test_policy_elicit_refuses_when_the_client_cannot_ask(sandbox: Sandbox, make_server: ServerFactory) -> None:
-    async with Client(make_server(FLOWTLY_CONFIRM="elicit")) as client:
-        target = await _first_id(client, "delete_client_contact")
-        before = len(writes(sandbox))
-        refused = await client.call_tool("delete_client_contact", {"id": target})
-        assert refused.is_error
-        assert "cannot ask" in refused.content[0].text  # type: ignore[union-attr]
-        assert len(writes(sandbox)) == before
+@pytest.mark.parametrize("old", ["token", "elicit"])
+def test_former_policy_names_are_refused_with_what_to_use(old: str) -> None:
+    with pytest.raises(ConfigError, match=f"FLOWTLY_CONFIRM=.*{old} is now"):
+        ServerSettings.from_env({"FLOWTLY_API_TOKEN": "t", "FLOWTLY_CONFIRM": old})
 
 
 async def test_catalog_execute_is_guarded_too(sandbox: Sandbox, make_server: ServerFactory) -> None:
@@ -195,25 +191,36 @@ async def test_audit_lines_for_each_outcome(tmp_path: Any, sandbox: Sandbox, mak
 
 def test_tokens_expire_and_bind_their_tool() -> None:
     now = [1_000_000.0]
-    guard = Guard(ConfirmPolicy.TOKEN, b"k" * 32, clock=lambda: now[0])
-    token, expires = guard.issue("delete_invoice", {"id": "3"}, "fp")
+    guard = Guard(ConfirmPolicy.AGENT, b"k" * 32, clock=lambda: now[0])
+    token, expires = guard.issue("delete_invoice", {"id": "3"}, "fp", approval_id="apr_1")
     assert expires == 1_000_000 + TOKEN_TTL_SECONDS
     assert guard.verify(token, "delete_invoice", {"id": "3"}, "fp")[0] is None
+    assert guard.verify(token, "delete_invoice", {"id": "3"}, "fp")[2] == "apr_1"
     assert "issued for delete_invoice" in (guard.verify(token, "delete_client", {"id": "3"}, "fp")[0] or "")
     assert "altered" in (guard.verify(token[:-2] + "xx", "delete_invoice", {"id": "3"}, "fp")[0] or "")
     now[0] += TOKEN_TTL_SECONDS + 1
     assert "expired" in (guard.verify(token, "delete_invoice", {"id": "3"}, "fp")[0] or "")
-    other = Guard(ConfirmPolicy.TOKEN, b"z" * 32, clock=lambda: now[0])
+    other = Guard(ConfirmPolicy.AGENT, b"z" * 32, clock=lambda: now[0])
     assert other.verify(token, "delete_invoice", {"id": "3"}, "fp")[0] is not None
 
 
-def test_a_token_is_consumed_once() -> None:
-    guard = Guard(ConfirmPolicy.TOKEN, b"k" * 32)
-    token, _ = guard.issue("delete_invoice", {"id": "3"}, "fp")
-    _, nonce = guard.verify(token, "delete_invoice", {"id": "3"}, "fp")
-    assert guard.consume(nonce) is True
-    assert guard.consume(nonce) is False
-    assert "already used" in (guard.verify(token, "delete_invoice", {"id": "3"}, "fp")[0] or "")
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_agent_token_is_spent_once_for_every_server_sharing_the_store(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    # Two servers (as two workers would be) with one secret and one store: a token confirmed on one is spent on both.
+    first_server = make_server(FLOWTLY_CONFIRM_SECRET="s" * 40)
+    second_server = make_server(FLOWTLY_CONFIRM_SECRET="s" * 40)
+    async with Client(first_server, mode=mode) as one, Client(second_server, mode=mode) as two:
+        target = await _first_id(one, "delete_client_contact")
+        preview = await one.call_tool("delete_client_contact", {"id": target})
+        token = (preview.structured_content or {})["confirmation_token"]
+        before = len(writes(sandbox))
+        done = await two.call_tool("delete_client_contact", {"id": target, "confirmation_token": token})
+        assert (done.structured_content or {})["status"] == "done", done.content
+        replay = await one.call_tool("delete_client_contact", {"id": target, "confirmation_token": token})
+        assert replay.is_error
+        assert len(writes(sandbox)) == before + 1
 
 
 @pytest.mark.parametrize("mode", MODES)

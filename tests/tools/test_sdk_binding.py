@@ -23,6 +23,7 @@ from flowtly_mcp.api import FlowtlyClient
 from flowtly_mcp.config import ConfirmPolicy, ServerSettings
 from flowtly_mcp.models.common import InputModel
 from flowtly_mcp.sandbox import Sandbox
+from flowtly_mcp.tools.kernel.approval import open_desk
 from flowtly_mcp.tools.kernel.audit import AuditLog
 from flowtly_mcp.tools.kernel.binding import build_tool
 from flowtly_mcp.tools.kernel.catalog import catalog_tools
@@ -88,7 +89,7 @@ def _server(sandbox: Sandbox) -> MCPServer[AppState]:
         {
             "FLOWTLY_BASE_URL": "http://sandbox.test",
             "FLOWTLY_API_TOKEN": sandbox.config.token,
-            "FLOWTLY_CONFIRM": "token",
+            "FLOWTLY_CONFIRM": "agent",
         }
     )
     registry = Registry([SPEC])
@@ -96,10 +97,13 @@ def _server(sandbox: Sandbox) -> MCPServer[AppState]:
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
         async with FlowtlyClient(settings.api, transport=httpx2.ASGITransport(app=sandbox.app)) as api:
-            guard = Guard(ConfirmPolicy.TOKEN)
-            yield AppState(settings=settings, api=api, registry=registry, guard=guard, audit=AuditLog(None))
+            guard = Guard(ConfirmPolicy.AGENT)
+            yield AppState(
+                settings=settings, api=api, registry=registry, guard=guard, audit=AuditLog(None), approvals=desk
+            )
 
-    tools = [build_tool(SPEC), *catalog_tools(registry, frozenset({SPEC.name}), read_only=False)]
+    desk = open_desk(settings)
+    tools = [build_tool(SPEC, agent_tokens=True), *catalog_tools(registry, frozenset({SPEC.name}), read_only=False)]
     return MCPServer("binding-test", lifespan=lifespan, tools=tools)
 
 

@@ -97,6 +97,8 @@ def server_cache(current_sandbox: CurrentSandbox, session_dir: Path) -> ServerFa
                 "FLOWTLY_TOOLSETS": "all",
                 "FLOWTLY_AUDIT_LOG": str(session_dir / "audit.jsonl"),
                 "FLOWTLY_DOWNLOAD_DIR": str(session_dir / "downloads"),
+                # The two-step token flow these tests drive; docs/approvals.md (auto is tested in tests/approvals).
+                "FLOWTLY_CONFIRM": "agent",
                 **env,
             }
             settings = ServerSettings.from_env(values)

@@ -33,7 +33,10 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 def server_settings(**env: str) -> ServerSettings:
-    return ServerSettings.from_env({"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN, **env})
+    # The two-step token flow these tests drive (docs/approvals.md); auto is tested in tests/approvals.
+    return ServerSettings.from_env(
+        {"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN, "FLOWTLY_CONFIRM": "agent", **env}
+    )
 
 
 def mcp_server(sandbox: Sandbox, app: Any = None, **env: str) -> MCPServer[Any]:

@@ -56,7 +56,7 @@ def test_a_guarded_call_only_previews(database: Path) -> None:
     args = ["--sandbox", "--sandbox-db", str(database), "--toolsets", "clients"]
     done = flowtly_mcp(*args, "call", "delete_client_contact", '{"id": 1}')
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["status"] == "confirmation_required"
+    assert json.loads(done.stdout)["status"] == "approval_required"
     still_there = flowtly_mcp(*args, "call", "get_client_contact", '{"id": 1}')
     assert json.loads(still_there.stdout)["item"]["email"] == "billing@acme.example"
 
@@ -77,7 +77,11 @@ def test_arguments_must_be_json(database: Path) -> None:
     ("args", "env", "message"),
     [
         (["--host", "0.0.0.0"], {}, "refusing to listen on 0.0.0.0 without authentication"),
-        (["--workers", "2"], {"FLOWTLY_API_TOKEN": "t"}, "several workers need a shared FLOWTLY_CONFIRM_SECRET"),
+        (
+            ["--workers", "2"],
+            {"FLOWTLY_API_TOKEN": "t", "FLOWTLY_CONFIRM": "agent"},
+            "several workers need a shared FLOWTLY_CONFIRM_SECRET",
+        ),
         (
             ["--sandbox", "--workers", "2"],
             {"FLOWTLY_CONFIRM_SECRET": "s" * 40},

@@ -68,8 +68,10 @@ def test_the_inspector_drives_the_server_end_to_end(inspect: Any) -> None:
     assert read["structuredContent"]["item"]["amount"] == "1845.00"
 
     guarded = inspect("tools/call", "--tool-name", "send_invoice_to_ksef", "--tool-arg", "invoice=11")
-    assert guarded["structuredContent"]["status"] == "confirmation_required"
-    assert guarded["structuredContent"]["confirmation_token"]
+    # The default policy: a person approves; the Inspector (no elicitation) gets a pending approval's id only.
+    assert guarded["structuredContent"]["status"] == "approval_required"
+    assert guarded["structuredContent"]["approval_id"].startswith("apr_")
+    assert "confirmation_token" not in guarded["structuredContent"]
     after = inspect("tools/call", "--tool-name", "get_invoice", "--tool-arg", "id=11")
     assert "ksefStatus" not in after["structuredContent"]["item"]  # nothing was sent
 

@@ -68,6 +68,8 @@ def test_several_workers_need_a_shared_confirmation_secret() -> None:
     HttpSettings(workers=2).check(server_settings(FLOWTLY_CONFIRM_SECRET="s" * 43))
     # With confirmation switched off there are no tokens to share.
     HttpSettings(workers=2).check(server_settings(FLOWTLY_CONFIRM="off"))
+    # Under auto every decision lives in the shared approval store: nothing is signed.
+    HttpSettings(workers=2).check(server_settings(FLOWTLY_CONFIRM="auto"))
 
 
 def test_one_worker_without_a_secret_starts_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
@@ -81,8 +83,10 @@ def test_the_app_factory_applies_the_same_rules(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("FLOWTLY_CONFIRM_SECRET", raising=False)
     monkeypatch.delenv("FLOWTLY_HTTP_TOKENS", raising=False)
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    monkeypatch.setenv("FLOWTLY_CONFIRM", "agent")  # only agent tokens are signed
     with pytest.raises(ConfigError, match="shared FLOWTLY_CONFIRM_SECRET"):
         create_app()
+    monkeypatch.delenv("FLOWTLY_CONFIRM")
     monkeypatch.delenv("WEB_CONCURRENCY")
     monkeypatch.setenv("FLOWTLY_HTTP_HOST", "0.0.0.0")
     with pytest.raises(ConfigError, match="without authentication"):

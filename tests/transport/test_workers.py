@@ -49,6 +49,8 @@ def backend_env(flowtly: str, **extra: str) -> dict[str, str]:
         FLOWTLY_API_TOKEN=TOKEN,
         FLOWTLY_HTTP_TOKENS=CLIENT_TOKEN,
         FLOWTLY_TOOLSETS="all",
+        # Signed tokens across workers are what these tests check (docs/approvals.md: agent tokens).
+        FLOWTLY_CONFIRM="agent",
         **extra,
     )
 

@@ -45,6 +45,8 @@ def server_for(sandbox: Sandbox, tmp_path: Any, transport: httpx2.AsyncBaseTrans
         "FLOWTLY_TOOLSETS": "all",
         "FLOWTLY_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
         "FLOWTLY_DOWNLOAD_DIR": str(tmp_path / "downloads"),
+        # The two-step token flow these tests drive; docs/approvals.md (auto is tested in tests/approvals).
+        "FLOWTLY_CONFIRM": "agent",
     }
     values.update(env)
     return build_server(ServerSettings.from_env(values), transport=transport or httpx2.ASGITransport(app=sandbox.app))

@@ -214,7 +214,7 @@ async def test_confirming_reads_only_the_records_of_the_approved_plan(
 ) -> None:
     label = labelled(truth, CaseKind.EXACT_NUMBER)
     [(invoice_id, _)] = expected(label)
-    async with Client(make_server(FLOWTLY_CONFIRM="token"), mode=mode) as client:
+    async with Client(make_server(FLOWTLY_CONFIRM="agent"), mode=mode) as client:
         start = len(sandbox.request_log)
         first = body(await client.call_tool("reconcile_payment", {"transaction": label.transaction_id}))
         preview_requests = sandbox.request_log[start:]

@@ -105,7 +105,13 @@ class _Delivery:
         return out
 
     def state(self) -> dict[str, Any]:
-        return {**self.facts.state(with_ksef=False), "recipient": self.recipient, "sentAt": self.sending.get("sentAt")}
+        # What sending changes (sentAt, sendCount) is part of it: a replay after a send no longer matches.
+        return {
+            **self.facts.state(with_ksef=False),
+            "recipient": self.recipient,
+            "sentAt": self.sending.get("sentAt"),
+            "sendCount": self.sending.get("sendCount"),
+        }
 
 
 async def _delivery(inv: Invocation, invoice_id: str, email: str | None, clients: ClientNames) -> _Delivery:

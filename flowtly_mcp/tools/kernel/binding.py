@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
+import anyio
 from mcp.server.elicitation import AcceptedElicitation, ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools import Tool
@@ -29,9 +30,12 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from flowtly_mcp.approvals.app_view import APPROVAL_VIEW_URI
+from flowtly_mcp.apps.mcp_apps import view_tool_meta
 from flowtly_mcp.config import ConfirmPolicy
+from flowtly_mcp.tools.kernel import approval as approvals
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
-from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, canonical, elicitation_message
+from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, elicitation_message
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
@@ -55,22 +59,33 @@ class PreviewOut(BaseModel):
 GUARDED_OUTPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "status": {"enum": ["done", "confirmation_required", "declined"]},
+        "status": {"enum": ["done", "approval_required", "declined"]},
         "result": {"type": ["object", "null"]},
         "preview": {"type": ["object", "null"]},
-        "confirmation_token": {"type": ["string", "null"]},
+        "approval_id": {"type": ["string", "null"]},
     },
     "required": ["status"],
 }
 
 
+def guarded_output_schema(*, agent_tokens: bool) -> dict[str, Any]:
+    """What a guarded tool answers under its policy: an approval id, or (agent only) a confirmation token."""
+    if not agent_tokens:
+        return GUARDED_OUTPUT_SCHEMA
+    properties = {k: v for k, v in GUARDED_OUTPUT_SCHEMA["properties"].items() if k != "approval_id"}
+    properties["status"] = {"enum": ["done", "confirmation_required", "declined"]}
+    properties["confirmation_token"] = {"type": ["string", "null"]}
+    return {**GUARDED_OUTPUT_SCHEMA, "properties": properties}
+
+
 class GuardedOutcome(BaseModel):
     """What a guarded tool answers: its result once confirmed, or a preview awaiting confirmation."""
 
-    status: Literal["done", "confirmation_required", "declined"]
+    status: Literal["done", "confirmation_required", "approval_required", "declined"]
     result: dict[str, Any] | None = Field(default=None, description="The tool's result, when done")
     preview: dict[str, Any] | None = Field(default=None, description="What would happen")
-    confirmation_token: str | None = None
+    approval_id: str | None = Field(default=None, description="A person decides it; then call check_approval")
+    confirmation_token: str | None = Field(default=None, description="FLOWTLY_CONFIRM=agent only")
     expires_at: int | None = Field(default=None, description="Unix time")
     message: str | None = None
 
@@ -153,41 +168,32 @@ def validate_input(spec: AnyToolSpec, raw: dict[str, Any]) -> BaseModel:
 async def guard_decision(
     state: AppState, spec: AnyToolSpec, args: BaseModel, token: str | None, ctx: Context[Any, Any] | None
 ) -> Decision | Elicit[Confirm]:
-    """Decide how this call is confirmed; runs before the body (as a resolver), reads the API for the preview."""
+    """Decide how this call is approved; runs before the body (as a resolver), reads the API for the preview."""
     guard = state.guard
     if guard.policy is ConfirmPolicy.OFF:
-        return Decision(approved=True, via="policy-off")
+        return Decision(approved=True, via="policy-off", channel="FLOWTLY_CONFIRM=off: no confirmation")
     assert spec.preview is not None
-    if token and spec.planned is not None and (approved := guard.approved_preview(token)) is not None:
-        return await _confirm_plan(state, spec, args, token, approved, ctx)
+    if (refused := approvals.never_allowed(state, spec)) is not None:
+        return refused
     try:
-        preview = await spec.preview(Invocation(state, spec, ctx), args)
+        preview = None
+        if token and guard.policy is ConfirmPolicy.AGENT:
+            # A plan this process previewed is confirmed by re-reading only the records it touches.
+            preview = await approvals.rechecked_preview(state, spec, guard.approval_of(token), ctx)
+        if preview is None:
+            preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
         return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
     if preview is None:
         return Decision(approved=True, via="not-needed")
-    caps = ctx.client_capabilities if ctx is not None else None
-    can_elicit = caps is not None and caps.elicitation is not None
-    if can_elicit and guard.policy in (ConfirmPolicy.AUTO, ConfirmPolicy.ELICIT):
-        return Elicit(elicitation_message(spec.name, preview), Confirm)
-    arguments = json.loads(canonical(args.model_dump(mode="json")))
-    return guard.without_elicitation(spec.name, arguments, preview, token)
-
-
-async def _confirm_plan(
-    state: AppState, spec: AnyToolSpec, args: BaseModel, token: str, approved: Preview, ctx: Context[Any, Any] | None
-) -> Decision:
-    """A token for a kept plan: re-check only the records the plan touches, then approve exactly that plan."""
-    assert spec.planned is not None
-    try:
-        current = await spec.planned.recheck(Invocation(state, spec, ctx), approved.plan)
-    except Exception as exc:
-        return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
-    arguments = json.loads(canonical(args.model_dump(mode="json")))
-    refusal, nonce = state.guard.verify(token, spec.name, arguments, current)
-    if refusal is not None:
-        return Decision(approved=False, via="token", preview=approved, refusal=f"Not carried out: {refusal}.")
-    return Decision(approved=True, via="token", preview=approved, nonce=nonce, plan=approved.plan)
+    if guard.policy is ConfirmPolicy.AGENT:
+        caps = ctx.client_capabilities if ctx is not None else None
+        if caps is not None and caps.elicitation is not None:
+            # A client that can ask its user still does: the token is only for callers with nobody to ask.
+            return Elicit(elicitation_message(spec.name, preview), Confirm)
+        return await anyio.to_thread.run_sync(approvals.agent_decision, state, spec, args, preview, token)
+    # Under auto a token approves nothing, whatever it holds: only a rule or a person does.
+    return await approvals.auto_decision(state, spec, args, preview, ctx)
 
 
 _TARGET_FIELDS = ("id", "invoice", "transaction", "attachment", "survivor", "counterparty", "client", "invoices", "ids")
@@ -230,11 +236,11 @@ async def run_call(
             if isinstance(data, Decision):
                 decision = data
             elif isinstance(data, Confirm):
-                decision = Decision(approved=data.confirm, via="elicitation")
+                decision = Decision(approved=data.confirm, via="elicitation", channel="form elicitation")
                 if not data.confirm:
                     record("declined", "the user answered no")
                     return _text_result(_outcome("declined", message="Declined by the user; nothing was done."))
-                record("confirmed", "elicitation")
+                record("confirmed", "form elicitation")
         elif isinstance(approval, Decision):
             decision = approval
         else:  # declined or cancelled elicitation
@@ -246,7 +252,12 @@ async def run_call(
             if decision.refusal:
                 record("refused", decision.refusal)
                 return error_result(decision.refusal)
-            record("previewed")
+            if decision.pending is not None:
+                record(
+                    "approval_requested", f"{decision.pending.ticket.id} via {decision.pending.ticket.approval.channel}"
+                )
+                return approvals.pending_result(spec.name, decision.pending, _preview_out(decision.preview))
+            record("previewed", approvals.AGENT_CHANNEL)
             return _text_result(
                 _outcome(
                     "confirmation_required",
@@ -258,11 +269,12 @@ async def run_call(
                 )
             )
         if decision.via == "token":
-            assert decision.nonce is not None
-            if not state.guard.consume(decision.nonce):
-                record("refused", "token replayed")
-                return error_result("Not carried out: the confirmation token was already used; preview again.")
-            record("confirmed", "token")
+            spent = await approvals.agent_consume(state, spec, decision)
+            if isinstance(spent, str):
+                record("refused", spent)
+                return error_result(spent)
+            decision = spent
+            record("confirmed", decision.channel)
     try:
         inv = Invocation(state, spec, ctx)
         if decision is not None and decision.plan is not None and spec.planned is not None:
@@ -273,7 +285,8 @@ async def run_call(
         text = describe_failure(exc, spec.name)
         record("failed", text)
         return error_result(text)
-    record("executed")
+    # The audit names what allowed a guarded call: the rule, the person's channel, or the agent's own token.
+    record("executed", decision.channel if decision is not None else None)
     structured = result.model_dump(mode="json")
     if guarded:
         structured = _outcome("done", result=structured)
@@ -295,17 +308,24 @@ def _parameters(spec: AnyToolSpec) -> list[inspect.Parameter]:
     return params
 
 
-def build_tool(spec: AnyToolSpec) -> Tool:
-    """The MCP tool for `spec`; its body reaches the shared state through the lifespan context."""
+def build_tool(spec: AnyToolSpec, *, agent_tokens: bool = False) -> Tool:
+    """The MCP tool for `spec`; its body reaches the shared state through the lifespan context.
+
+    A guarded tool takes `confirmation_token` only when `agent_tokens` (FLOWTLY_CONFIRM=agent): under the other
+    policies no token approves anything, so none is published. The schema is therefore stable per policy.
+    """
     params = _parameters(spec)
     guarded = needs_guard(spec)
     annotations: dict[str, Any] = {p.name: p.annotation for p in params}
     if guarded:
-        token_annotation = Annotated[str | None, Field(description=_TOKEN_HELP, max_length=2000)]
-        params.append(
-            inspect.Parameter(TOKEN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=token_annotation, default=None)
-        )
-        annotations[TOKEN_PARAM] = token_annotation
+        if agent_tokens:
+            token_annotation = Annotated[str | None, Field(description=_TOKEN_HELP, max_length=2000)]
+            params.append(
+                inspect.Parameter(
+                    TOKEN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=token_annotation, default=None
+                )
+            )
+            annotations[TOKEN_PARAM] = token_annotation
 
         async def resolve_arguments(**kwargs: Any) -> Checked:
             return check_arguments(spec, kwargs)
@@ -317,12 +337,20 @@ def build_tool(spec: AnyToolSpec) -> Tool:
         checked_annotation = Annotated[Checked, Resolve(resolve_arguments)]
 
         async def resolve_guard(
-            ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], confirmation_token: Any
+            ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], **token: Any
         ) -> Decision | Elicit[Confirm]:
-            return await decide(ctx, checked, confirmation_token)
+            return await decide(ctx, checked, token.get(TOKEN_PARAM))
 
+        guard_params = [
+            inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context),
+            inspect.Parameter("checked", inspect.Parameter.KEYWORD_ONLY, annotation=checked_annotation),
+        ]
         # Set as objects: the resolver's closure names cannot be found from string annotations.
-        resolve_guard.__annotations__ = {"ctx": Context, "checked": checked_annotation, "confirmation_token": Any}
+        resolve_guard.__annotations__ = {"ctx": Context, "checked": checked_annotation}
+        if agent_tokens:
+            guard_params.append(inspect.Parameter(TOKEN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Any))
+            resolve_guard.__annotations__[TOKEN_PARAM] = Any
+        resolve_guard.__signature__ = inspect.Signature(guard_params)  # type: ignore[attr-defined]
         approval_annotation = Annotated[ElicitationResult[Confirm], Resolve(resolve_guard)]
         for name, annotation in (("checked", checked_annotation), ("approval", approval_annotation)):
             params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
@@ -360,7 +388,10 @@ def build_tool(spec: AnyToolSpec) -> Tool:
     tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
     if guarded:
         # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
-        tool.fn_metadata.output_schema = GUARDED_OUTPUT_SCHEMA
+        tool.fn_metadata.output_schema = guarded_output_schema(agent_tokens=agent_tokens)
+        if not agent_tokens:
+            # Hosts that render MCP Apps show the approval in the view (kernel/approval.py).
+            tool.meta = {**(tool.meta or {}), **view_tool_meta(APPROVAL_VIEW_URI)}
     elif tool.fn_metadata.output_schema is not None:
         tool.fn_metadata.output_schema = slim_output(tool.fn_metadata.output_schema)
     return tool

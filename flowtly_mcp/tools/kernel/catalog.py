@@ -13,6 +13,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
+from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.binding import (
     TOKEN_PARAM,
     Checked,
@@ -64,9 +65,9 @@ def rank(registry: Registry, query: str) -> list[AnyToolSpec]:
     return [spec for _, _, spec in sorted(scored, key=lambda item: (item[0], item[1]))]
 
 
-def input_schema(spec: AnyToolSpec) -> dict[str, Any]:
+def input_schema(spec: AnyToolSpec, *, agent_tokens: bool = False) -> dict[str, Any]:
     schema = spec.input_model.model_json_schema()
-    if needs_guard(spec):
+    if needs_guard(spec) and agent_tokens:
         schema.setdefault("properties", {})[TOKEN_PARAM] = {"type": "string", "description": "From the preview"}
     return dict(slim(schema))
 
@@ -81,6 +82,7 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
     ) -> SearchResult:
         state: AppState | None = ctx.request_context.lifespan_context if ctx is not None else None
         read_only = state.settings.read_only if state is not None else False
+        agent_tokens = state is not None and state.settings.confirm is ConfirmPolicy.AGENT
         found = [s for s in rank(registry, query) if not read_only or s.risk is Risk.READ][:limit]
         return SearchResult(
             tools=[
@@ -91,7 +93,7 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
                     toolset=s.toolset,
                     risk=s.risk.value,
                     listed=s.name in listed,
-                    input_schema=None if s.name in listed else input_schema(s),
+                    input_schema=None if s.name in listed else input_schema(s, agent_tokens=agent_tokens),
                 )
                 for s in found
             ]

@@ -1,11 +1,12 @@
-"""Confirmation of destructive and irreversible calls.
+"""Previews of guarded calls, and the signed tokens of `FLOWTLY_CONFIRM=agent`.
 
-A `confirm: true` argument is no guard: a prompt-injected model sets it itself. So a guarded call either asks the
-human through elicitation (when the client can), or runs in two steps: the first call changes nothing and returns a
-preview with a signed confirmation token; only a second call carrying that token executes. Tokens are stateless
-(HMAC), so any replica accepts them; they bind the tool, the canonical arguments and a fingerprint of the target's
-current state, expire after ten minutes, and are single-use (the fingerprint changes once the call has run, and each
-process also remembers the nonces it has consumed).
+A `confirm: true` argument is no guard: a prompt-injected model sets it itself. Under the default `auto` policy a
+person approves through a channel the model cannot reach (kernel/approval.py). Under `agent` a guarded call runs in
+two steps: the first changes nothing and returns a preview with a signed token, a second call carrying it executes.
+That is the caller confirming itself, NOT a human check. Tokens are HMAC-signed (any replica with the shared secret
+verifies them), bind the tool, the canonical arguments, a fingerprint of the target's state and the stored approval
+that holds the plan, expire after ten minutes, and are single-use across every process (their nonce is consumed in
+the shared store).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.shaping import plain
 
 if TYPE_CHECKING:
+    from flowtly_mcp.tools.kernel.approval import PendingCall
     from flowtly_mcp.tools.kernel.runtime import Invocation
 
 TOKEN_TTL_SECONDS = 600
@@ -68,7 +69,7 @@ class Decision:
     """The guard's verdict for one call."""
 
     approved: bool
-    via: Literal["elicitation", "token", "policy-off", "not-needed", "none"]
+    via: Literal["elicitation", "token", "policy-off", "not-needed", "none", "rule", "approval", "pending"]
     preview: Preview | None = None
     token: str | None = None
     expires_at: int | None = None
@@ -76,6 +77,12 @@ class Decision:
     nonce: str | None = None
     # The approved plan, when the confirmation carried one: the call executes it instead of planning again.
     plan: object | None = None
+    # The stored approval this decision spends (consumed exactly once across processes).
+    approval_id: str | None = None
+    # What allowed the call, as the audit names it: a policy rule, a person's channel, or the agent's own token.
+    channel: str | None = None
+    # A call waiting for a person: what the model is told.
+    pending: PendingCall | None = None
 
 
 def canonical(arguments: dict[str, Any]) -> str:
@@ -91,20 +98,14 @@ def _unb64(text: str) -> bytes:
 
 
 class Guard:
-    """Issues and checks confirmation tokens, and decides how a guarded call is confirmed."""
+    """Issues and checks the signed confirmation tokens of `FLOWTLY_CONFIRM=agent`."""
 
     def __init__(self, policy: ConfirmPolicy, secret: bytes | None = None, *, clock: Any = time.time) -> None:
         self.policy = policy
         self._secret = secret or secrets.token_bytes(32)
         self._clock = clock
-        self._used: dict[str, float] = {}
-        # Previews with a plan, by token nonce: the approved plan travels with its confirmation. In memory, so a
-        # token confirmed on another replica (or after a restart) falls back to previewing again.
-        self._plans: dict[str, tuple[float, Preview]] = {}
-        self._lock = threading.Lock()
 
-    # Tokens -------------------------------------------------------------------------------------------------
-    def issue(self, tool: str, arguments: dict[str, Any], fingerprint: str) -> tuple[str, int]:
+    def issue(self, tool: str, arguments: dict[str, Any], fingerprint: str, *, approval_id: str) -> tuple[str, int]:
         expires = int(self._clock()) + TOKEN_TTL_SECONDS
         payload = {
             "t": tool,
@@ -112,6 +113,7 @@ class Guard:
             "f": fingerprint,
             "e": expires,
             "n": secrets.token_hex(8),
+            "p": approval_id,
         }
         body = _b64(canonical(payload).encode())
         return f"{body}.{self._sign(body)}", expires
@@ -119,88 +121,48 @@ class Guard:
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._secret, body.encode(), hashlib.sha256).digest()[:24])
 
-    def verify(self, token: str, tool: str, arguments: dict[str, Any], fingerprint: str) -> tuple[str | None, str]:
-        """(refusal message or None, nonce). Checks signature, tool, arguments, target state, expiry and reuse."""
+    def _payload(self, token: str) -> dict[str, Any] | None:
         body, _, signature = token.strip().partition(".")
         if not body or not signature or not hmac.compare_digest(signature, self._sign(body)):
-            return "the confirmation token is not valid (not issued by this server, or altered)", ""
+            return None
         try:
             payload = json.loads(_unb64(body))
         except ValueError:
-            return "the confirmation token is not valid", ""
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    def approval_of(self, token: str) -> str | None:
+        """The stored approval a genuine token names (None for anything this server did not sign)."""
+        payload = self._payload(token) or {}
+        return str(payload["p"]) if payload.get("p") else None
+
+    def expiry_of(self, token: str) -> float:
+        payload = self._payload(token) or {}
+        return float(payload.get("e", 0))
+
+    def verify(
+        self, token: str, tool: str, arguments: dict[str, Any], fingerprint: str
+    ) -> tuple[str | None, str, str | None]:
+        """(refusal or None, nonce, approval id): signature, tool, arguments, target state and expiry.
+
+        Reuse is checked where the nonce is consumed, in the shared store.
+        """
+        payload = self._payload(token)
+        if payload is None:
+            return "the confirmation token is not valid (not issued by this server, or altered)", "", None
         nonce = str(payload.get("n", ""))
+        approval_id = str(payload["p"]) if payload.get("p") else None
         if payload.get("t") != tool:
-            return f"the confirmation token was issued for {payload.get('t')}, not {tool}", nonce
+            return f"the confirmation token was issued for {payload.get('t')}, not {tool}", nonce, approval_id
         if payload.get("a") != hashlib.sha256(canonical(arguments).encode()).hexdigest()[:32]:
-            return "the arguments differ from the ones that were previewed; preview again", nonce
+            return "the arguments differ from the ones that were previewed; preview again", nonce, approval_id
         if int(payload.get("e", 0)) < self._clock():
-            return "the confirmation token has expired (tokens last 10 minutes); preview again", nonce
+            return "the confirmation token has expired (tokens last 10 minutes); preview again", nonce, approval_id
         if payload.get("f") != fingerprint:
-            return "the target changed since the preview (or the action already ran); preview again", nonce
-        with self._lock:
-            if nonce in self._used:
-                return "the confirmation token was already used; preview again", nonce
-        return None, nonce
-
-    def _nonce_of(self, token: str) -> str | None:
-        body, _, signature = token.strip().partition(".")
-        if not body or not signature or not hmac.compare_digest(signature, self._sign(body)):
-            return None
-        try:
-            return str(json.loads(_unb64(body)).get("n", "")) or None
-        except ValueError:
-            return None
-
-    def keep_plan(self, token: str, preview: Preview, expires: int) -> None:
-        nonce = self._nonce_of(token)
-        if nonce is not None and preview.plan is not None:
-            with self._lock:
-                self._plans[nonce] = (float(expires), preview)
-
-    def approved_preview(self, token: str) -> Preview | None:
-        """The preview (with its plan) a token was issued for, while it is kept; None when it is not."""
-        nonce = self._nonce_of(token)
-        with self._lock:
-            kept = self._plans.get(nonce) if nonce is not None else None
-        return kept[1] if kept is not None and kept[0] >= self._clock() else None
-
-    def consume(self, nonce: str) -> bool:
-        """Mark a token used; False when it already was (a concurrent replay)."""
-        now = self._clock()
-        with self._lock:
-            self._plans.pop(nonce, None)
-            for old in [n for n, t in self._used.items() if t < now - TOKEN_TTL_SECONDS]:
-                del self._used[old]
-            for old in [n for n, (expires, _) in self._plans.items() if expires < now]:
-                del self._plans[old]
-            if nonce in self._used:
-                return False
-            self._used[nonce] = now
-            return True
-
-    # Decisions ----------------------------------------------------------------------------------------------
-    def without_elicitation(
-        self, tool: str, arguments: dict[str, Any], preview: Preview, token: str | None
-    ) -> Decision:
-        """The two-step path, for clients that cannot ask a human (or policy `token`)."""
-        if self.policy is ConfirmPolicy.ELICIT:
-            return Decision(
-                approved=False,
-                via="none",
-                preview=preview,
-                refusal=(
-                    "This action needs a human's confirmation, and this client cannot ask for one "
-                    "(FLOWTLY_CONFIRM=elicit). Use a client that supports elicitation, or ask the operator."
-                ),
-            )
-        if token:
-            refusal, nonce = self.verify(token, tool, arguments, preview.fingerprint)
-            if refusal is None:
-                return Decision(approved=True, via="token", preview=preview, nonce=nonce)
-            return Decision(approved=False, via="token", preview=preview, refusal=f"Not carried out: {refusal}.")
-        new_token, expires = self.issue(tool, arguments, preview.fingerprint)
-        self.keep_plan(new_token, preview, expires)
-        return Decision(approved=False, via="none", preview=preview, token=new_token, expires_at=expires)
+            return "the target changed since the preview (or the action already ran); preview again", nonce, approval_id
+        if not nonce:
+            return "the confirmation token is not valid", nonce, approval_id
+        return None, nonce, approval_id
 
 
 def elicitation_message(tool: str, preview: Preview) -> str:

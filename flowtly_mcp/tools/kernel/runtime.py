@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from mcp.server.mcpserver import Context
 
     from flowtly_mcp.config import ServerSettings
+    from flowtly_mcp.tools.kernel.approval import ApprovalDesk
     from flowtly_mcp.tools.kernel.audit import AuditLog
     from flowtly_mcp.tools.kernel.guards import Guard
     from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry
@@ -19,13 +20,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppState:
-    """Lives as long as the server: one API client, one guard, one audit log."""
+    """Lives as long as the server: one API client, one guard, one approval desk, one audit log."""
 
     settings: ServerSettings
     api: FlowtlyClient
     registry: Registry
     guard: Guard
     audit: AuditLog
+    approvals: ApprovalDesk
     extra: dict[str, Any] = field(default_factory=dict)
 
 
