@@ -20,8 +20,8 @@ from flowtly_mcp.config import ServerSettings
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 from flowtly_mcp.server import build_server
 
-from .app_host import AppHost
-from .browser import chromium_page, screenshot
+from ..apps.app_host import AppHost
+from ..apps.browser import chromium_page, screenshot
 
 TODAY = dt.date(2026, 11, 16)
 TOOL = "delete_client_contact"
@@ -68,10 +68,10 @@ def test_the_mcp_apps_view_approves_a_real_call_once(decision: str, sandbox: San
         view = page.frame_locator("#view")
         view.locator("#approve:enabled").wait_for()
         assert f"/{contact}" in view.locator("#preview").inner_text()
-        screenshot(page, tmp_path, f"guarded-view-{decision}-before")
+        screenshot(page, f"guarded-view-{decision}-before")
         view.locator(f"#{decision}").click()
         view.locator("#status", has_text="Approved." if decision == "approve" else "Rejected.").wait_for()
-        screenshot(page, tmp_path, f"guarded-view-{decision}-after")
+        screenshot(page, f"guarded-view-{decision}-after")
     assert host.structured["status"] == "approval_required"
     approval_id = host.structured["approval_id"]
     assert deletes(sandbox) == 0, "deciding in the view runs nothing by itself"
@@ -114,10 +114,10 @@ def test_the_approval_page_approves_a_real_call_once(
         with chromium_page(tmp_path) as page:
             page.goto(url)
             assert f"/{contact}" in page.locator("#preview").inner_text()
-            screenshot(page, tmp_path, f"guarded-page-{decision}-before")
+            screenshot(page, f"guarded-page-{decision}-before")
             page.click(f"#{decision}")
             page.locator("#status").wait_for()
-            screenshot(page, tmp_path, f"guarded-page-{decision}-after")
+            screenshot(page, f"guarded-page-{decision}-after")
 
     async def elicit(context: Any, params: ElicitRequestParams) -> ElicitResult:
         url = getattr(params, "url", None)
