@@ -43,7 +43,7 @@ def build_server(
     """The MCP server for `settings`; `transport` lets the API client talk to an in-process sandbox."""
     reg = registry()
     selected = reg.selected(settings.toolsets, read_only=settings.read_only)
-    tools = [build_tool(spec) for spec in selected]
+    tools = [build_tool(spec, settings.confirm) for spec in selected]
     tools += catalog_tools(reg, frozenset(s.name for s in selected), read_only=settings.read_only)
     secret = settings.confirm_secret.get_secret_value().encode() if settings.confirm_secret else None
     guard = Guard(settings.confirm, secret)

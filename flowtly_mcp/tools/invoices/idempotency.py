@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.tools.kernel.guards import Preview
 from flowtly_mcp.tools.kernel.runtime import Invocation
 
+# Zero-width and other invisible format characters (Unicode category Cf) make two equal-looking numbers differ.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def invoice_number_key(number: str) -> str:
+    """What makes two invoice numbers the same to a person: NFKC (full-width "／" is "/"), no invisible
+    characters, no surrounding or repeated whitespace, case ignored."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", number))
+    return " ".join(text.split()).casefold()
+
 
 async def invoice_number_clash(inv: Invocation, args: Any) -> Preview | None:
     """A preview when an invoice with this number already exists for this client; None when the number is new."""
     number = getattr(args, "name", None)
-    if not number:
+    if not number or not invoice_number_key(number):
         return None
     client_iri = refs.iri("clients", args.client)
-    existing = await inv.api.fetch_all("/invoices", [("name", number), ("client", client_iri)])
-    clashes = [r for r in existing if str(r.get("name", "")).strip().casefold() == number.strip().casefold()]
+    # All of the client's invoices, compared here: the API's name filter cannot know that "FV／1" is "FV/1".
+    existing = await inv.api.fetch_all("/invoices", [("client", client_iri)])
+    wanted = invoice_number_key(number)
+    clashes = [r for r in existing if invoice_number_key(str(r.get("name") or "")) == wanted]
     if not clashes:
         return None
     ids = [str(r.get("id") or r.get("@id")) for r in clashes]

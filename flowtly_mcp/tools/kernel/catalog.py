@@ -23,6 +23,7 @@ from flowtly_mcp.tools.kernel.binding import (
 )
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
+from flowtly_mcp.tools.kernel.policy import described
 from flowtly_mcp.tools.kernel.registry import Registry, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import AppState
 from flowtly_mcp.tools.kernel.schema_slim import slim, slim_input, slim_output
@@ -87,7 +88,11 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
                 FoundTool(
                     name=s.name,
                     title=s.title,
-                    description=s.description,
+                    description=s.description
+                    if state is None
+                    else described(
+                        s.description, state.settings.confirm, guarded=needs_guard(s), always=s.risk.guarded
+                    ),
                     toolset=s.toolset,
                     risk=s.risk.value,
                     listed=s.name in listed,
@@ -121,7 +126,17 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if spec is None or spec.toolset == "catalog":
             return error_result(f"Unknown tool {name!r}. Use search_tools to find the right name.")
         if state.settings.read_only and spec.risk is not Risk.READ:
-            return error_result(f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
+            refusal = f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY)."
+            # A write attempted on a read-only server is worth knowing about: it is audited like any refusal.
+            state.audit.record(
+                tool=name,
+                outcome="refused",
+                operations=list(spec.operations),
+                target=None,
+                arguments=arguments,
+                detail="read-only server",
+            )
+            return error_result(refusal)
         try:
             args = validate_input(spec, arguments)
         except (ValidationError, ToolInputError) as exc:

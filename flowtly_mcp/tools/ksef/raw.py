@@ -33,6 +33,7 @@ from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResu
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, members, plain, shape, total_of
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
+from flowtly_mcp.tools.ksef.correction_effect import CorrectionEffect, correction_effect
 
 OPEN_SESSION = endpoint("POST", "/e-invoicing/ksef/session")
 SEND_ONE = endpoint("POST", "/e-invoicing/invoices/{id}/send")
@@ -197,22 +198,32 @@ async def _correction_target(inv: Invocation, args: Any) -> Any:
     return facts
 
 
+def _effect(facts: Any, args: Any) -> CorrectionEffect:
+    """Rows and resulting totals of the correction; refused when it takes off more than the invoice is worth."""
+    rows = None if args.rows is None else [body_of(row) for row in args.rows]
+    effect = correction_effect(facts.record, rows)
+    effect.refuse_beyond_original(facts.number)
+    return effect
+
+
 async def _preview_correction(inv: Invocation, args: Any) -> Preview:
     facts = await _correction_target(inv, args)
-    rows = (
-        f"{len(args.rows)} correction rows" if args.rows else "none given: every row is reversed (correction to zero)"
-    )
+    effect = _effect(facts, args)
+    warnings = ["The correction is created and sent to KSeF at once; it cannot be withdrawn."]
+    if args.rows is None:
+        warnings.append("No rows given: every row is reversed and the invoice is corrected to zero.")
     return Preview(
         action="Issue a correction invoice (KOR) and send it to KSeF",
         target=invoice_iri(facts.id),
-        details=plain({**facts.summary(), "reason": args.correctionReason, "rows": rows}),
-        warnings=["The correction is created and sent to KSeF at once; it cannot be withdrawn."],
+        details=plain({**facts.summary(), "reason": args.correctionReason, **effect.details()}),
+        warnings=warnings,
         fingerprint=state_digest(facts.state(with_ksef=True), _correction_body(args)),
     )
 
 
 async def _correct(inv: Invocation, args: Any) -> ItemResult:
     facts = await _correction_target(inv, args)
+    _effect(facts, args)
     answer = await inv.api.post_action(CORRECTION.path(id=facts.id), _correction_body(args))
     record = answer if isinstance(answer, dict) else {}
     return ItemResult(

@@ -15,6 +15,7 @@ from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
 from flowtly_mcp.finance.ksef import can_correct, ksef_number_of
 from flowtly_mcp.finance.wire import iri_id
+from flowtly_mcp.tools.invoices.facts import GET_CLIENT, ClientNames
 from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
@@ -38,6 +39,7 @@ from flowtly_mcp.tools.ksef.common import (
     state_of,
     status_of,
 )
+from flowtly_mcp.tools.ksef.correction_effect import correction_effect
 
 TOOLSET = "workflows"
 OPEN_SESSION = op("POST", "/e-invoicing/ksef/session")
@@ -124,15 +126,18 @@ async def _original(inv: Invocation, args: m.CorrectionInput) -> tuple[str, Reco
 
 async def _correction_preview(inv: Invocation, args: m.CorrectionInput) -> Preview:
     invoice_id, record, number = await _original(inv, args)
+    client = await ClientNames(inv).name(record.get("client"))
     return Preview(
         action="Send a correction invoice (KOR) to KSeF",
         target=refs.iri("invoices", invoice_id),
         details={
             "original": record.get("name"),
+            "client": client,
             "original_ksef_number": number,
-            "original_gross": f"{record.get('amount')} {record.get('currency') or ''}".strip(),
             "reason": args.reason,
-            "effect": "Flowtly issues a correction invoice referencing that KSeF number and sends it to KSeF",
+            "effect": "Flowtly issues a correction invoice referencing that KSeF number, reversing every row, and "
+            "sends it to KSeF",
+            **correction_effect(record, None).details(),
         },
         warnings=[IRREVERSIBLE_WARNING],
         fingerprint=fingerprint([record, args.reason]),
@@ -195,7 +200,7 @@ def ksef_send_specs() -> Iterator[ToolSpec]:
         description="Issue and send a correction invoice (KOR) for an invoice that already has a KSeF number.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
-        operations=(GET_INVOICE, CORRECT, DOWNLOAD_UPO),
+        operations=(GET_INVOICE, CORRECT, DOWNLOAD_UPO, GET_CLIENT.operation),
         input_model=m.CorrectionInput,
         output_model=m.CorrectionOut,
         handler=_correct,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -17,12 +19,14 @@ from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.kernel.endpoints import endpoint
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
+from flowtly_mcp.tools.kernel.naming import with_names
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.transactions.upload_places import allowed_dirs, checked_path
 from flowtly_mcp.tools.transactions.uploads import Document, from_base64, from_path
 
 UPLOAD = endpoint("POST", "/transaction-attachments/create")
@@ -162,15 +166,40 @@ async def _detach(inv: Invocation, args: Any) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(DETACH.path(id=attachment_id)) or {}))
 
 
-async def _document(args: Any) -> Document:
+async def _document(inv: Invocation, args: Any) -> tuple[Document, Path | None]:
     if args.file_path is not None:
-        document = await anyio.to_thread.run_sync(from_path, args.file_path)
-        return Document(document.content, document.content_type, args.fileName or document.file_name)
-    return from_base64(args.content_base64, args.fileName)
+        path = checked_path(args.file_path, await allowed_dirs(inv))
+        document = await anyio.to_thread.run_sync(from_path, path, args.file_path)
+        return Document(document.content, document.content_type, args.fileName or document.file_name), path
+    return from_base64(args.content_base64, args.fileName), None
+
+
+async def _preview_upload(inv: Invocation, args: Any) -> Preview:
+    """What leaves for Flowtly: the resolved file (or given content), its size and type, and where it goes."""
+    document, path = await _document(inv, args)
+    details: dict[str, Any] = {
+        "source": str(path) if path is not None else "content_base64 given in the call",
+        "size": f"{len(document.content):,} bytes",
+        "type": document.content_type,
+        "fileName": document.file_name,
+        "sha256": hashlib.sha256(document.content).hexdigest(),
+    }
+    if args.transaction is not None:
+        details["transaction"] = ref_id(args.transaction, "transactions", "transaction")
+    for name in ("documentNumber", "supplierName", "supplierTin", "amount", "currency", "issueDate"):
+        if (value := getattr(args, name)) is not None:
+            details[name] = str(value)
+    return Preview(
+        action="Upload a document to Flowtly",
+        target=str(path) if path is not None else document.file_name,
+        details=await with_names(inv, details),
+        warnings=["The file's whole content is sent to Flowtly; check it is the document you mean."],
+        fingerprint=state_digest(details),
+    )
 
 
 async def _upload(inv: Invocation, args: Any) -> ItemResult:
-    document = await _document(args)
+    document, _ = await _document(inv, args)
     body: dict[str, Any] = {
         "fileName": document.file_name,
         "mimeType": document.content_type,
@@ -189,14 +218,16 @@ def specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="upload_transaction_attachment",
         title="Upload transaction document",
-        description="Upload a receipt or purchase invoice (PDF, image or XML, up to 10 MB), optionally attached to a "
-        "transaction.",
+        description="Upload a receipt or purchase invoice (PDF, image or XML, up to 10 MB; local files only from "
+        "the client's roots or FLOWTLY_UPLOAD_DIR), optionally attached to a transaction.",
         toolset="transactions",
         risk=Risk.WRITE,
         operations=(UPLOAD.operation,),
         input_model=UploadInput,
         output_model=ItemResult,
         handler=_upload,
+        preview=_preview_upload,
+        escalates=True,
         idempotent=False,
     )
     yield ToolSpec(
@@ -248,7 +279,7 @@ def specs() -> Iterator[ToolSpec]:
     yield ToolSpec(
         name="detach_attachment",
         title="Detach document",
-        description="Detach a document from its transaction (asks for confirmation; the document itself is kept).",
+        description="Detach a document from its transaction (the document itself is kept).",
         toolset="transactions",
         risk=Risk.DESTRUCTIVE,
         operations=(DETACH.operation, GET_ATTACHMENT.operation, GET_TRANSACTION.operation),
