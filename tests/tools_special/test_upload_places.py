@@ -56,7 +56,7 @@ async def test_without_an_upload_folder_or_roots_no_local_file_is_read(
     tmp_path: Path, make_server: ServerFactory
 ) -> None:
     documents, _, _ = _places(tmp_path)
-    async with Client(make_server()) as client:
+    async with Client(make_server(FLOWTLY_UPLOAD_DIR=""), mode="legacy") as client:
         text = error_text(
             await client.call_tool("upload_transaction_attachment", {"file_path": str(documents / "receipt.pdf")})
         )
@@ -71,7 +71,7 @@ async def test_the_clients_declared_roots_allow_their_files(
     async def roots(context: Any) -> ListRootsResult:
         return ListRootsResult(roots=[Root(uri=documents.as_uri(), name="documents")])  # type: ignore[arg-type]
 
-    async with Client(make_server(), mode="legacy", list_roots_callback=roots) as client:
+    async with Client(make_server(FLOWTLY_UPLOAD_DIR=""), mode="legacy", list_roots_callback=roots) as client:
         receipt = {"file_path": str(documents / "receipt.pdf")}
         first = ok(await client.call_tool("upload_transaction_attachment", receipt))
         token = {**receipt, "confirmation_token": first["confirmation_token"]}
