@@ -39,7 +39,7 @@ async def test_sending_to_a_client_shows_the_message_and_recipients(
         client, "send_invoice_to_client", {"invoice": invoice["id"], "message": message, "email": "ap@example.com"}
     )
     assert preview["details"]["message"] == message
-    assert preview["details"]["recipients"] == "ap@example.com"
+    assert preview["details"]["recipient"] == "ap@example.com"
     assert any("bank account" in warning for warning in preview["warnings"])
     assert preview["details"]["client"].endswith(f"(client {invoice['client'].rsplit('/', 1)[1]})")
     assert len(writes(sandbox)) == before

@@ -136,10 +136,8 @@ async def _preview_one(inv: Invocation, args: Any) -> Preview:
     # Everything that leaves in the e-mail is shown: the recipient, and the message text word for word.
     details = {
         **delivery.details(),
-        "recipients": delivery.recipient,
         "message": args.message if args.message else "(none: Flowtly's standard invoice e-mail)",
     }
-    details.pop("recipient", None)
     return Preview(
         action="E-mail invoice to client",
         target=invoice_iri(invoice_id),
