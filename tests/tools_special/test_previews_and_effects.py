@@ -187,7 +187,9 @@ async def test_confirmation_off_is_marked_in_the_audit_and_the_descriptions(
     async with Client(server) as connected:
         tools = {tool.name: tool for tool in (await connected.list_tools()).tools}
         done = ok(await connected.call_tool("delete_client_note", {"id": note["id"]}))
+        instructions = connected.instructions or ""
     assert done["status"] == "done"
+    assert "Confirmation is OFF" in instructions and "ask for confirmation" not in instructions
     assert "WITHOUT confirmation" in (tools["delete_client_note"].description or "")
     assert "asks for confirmation" not in json.dumps([t.description for t in tools.values()]).lower()
     events = [json.loads(line) for line in audit.read_text().splitlines()]

@@ -62,6 +62,7 @@ async def _send_preview(inv: Invocation, args: m.SendInput) -> Preview:
         target=refs.iri("invoices", invoice_id),
         details={
             "number": record.get("name"),
+            "client": await ClientNames(inv).name(record.get("client")),
             "buyer_tax_id": f"{record.get('tinType') or ''} {record.get('tin') or '(none)'}".strip(),
             "gross": f"{record.get('amount')} {record.get('currency') or ''}".strip(),
             "rows": len(rows),
@@ -186,7 +187,7 @@ def ksef_send_specs() -> Iterator[ToolSpec]:
         description="Check and send an invoice to KSeF, then wait for its KSeF number and save the UPO.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
-        operations=(GET_INVOICE, DOWNLOAD_XML, OPEN_SESSION, SEND, DOWNLOAD_UPO),
+        operations=(GET_INVOICE, DOWNLOAD_XML, OPEN_SESSION, SEND, DOWNLOAD_UPO, GET_CLIENT.operation),
         input_model=m.SendInput,
         output_model=m.KsefOut,
         handler=_send,
