@@ -142,7 +142,8 @@ async def test_apply_supplier_suggestion_takes_the_counterpartys_name(client: Cl
             },
         )
     )["item"]
-    item = ok(await client.call_tool("apply_attachment_supplier_suggestion", {"attachment": uploaded["id"]}))["item"]
+    # The document names a supplier already: replacing it is an overwrite, and asks first.
+    item = (await confirmed(client, "apply_attachment_supplier_suggestion", {"attachment": uploaded["id"]}))["item"]
     assert item["supplierName"] == counterparty["displayName"]
     stored = sandbox.store.get("transaction-attachments", uploaded["id"])
     assert stored is not None and stored["supplierName"] == counterparty["displayName"]

@@ -36,7 +36,7 @@ async def invoice_number_clash(inv: Invocation, args: Any) -> Preview | None:
     ids = [str(r.get("id") or r.get("@id")) for r in clashes]
     return Preview(
         action="Create an invoice whose number already exists for this client",
-        target=f"{number} for {client_iri}",
+        target=client_iri,
         details={"existing invoice ids": ", ".join(ids), "number": number},
         warnings=["This looks like a retry or a duplicate; creating it makes a second invoice with the same number."],
         fingerprint="|".join(sorted(ids)),

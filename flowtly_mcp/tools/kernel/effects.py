@@ -60,7 +60,7 @@ _BY_NAME: dict[str, Effect] = {
     "detach_attachment": Effect.DELETE,
     "upload_transaction_attachment": Effect.UPLOAD,
     "apply_attachment_suggestion": Effect.LINK,
-    "apply_attachment_supplier_suggestion": Effect.LINK,
+    "apply_attachment_supplier_suggestion": Effect.OVERWRITE,
     "import_transactions": Effect.CREATE,
     "sync_inbound_einvoices": Effect.CREATE,
     "sync_inbound_invoices": Effect.CREATE,

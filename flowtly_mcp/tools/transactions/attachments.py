@@ -134,6 +134,22 @@ async def _apply(inv: Invocation, args: Any) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(path) or {}))
 
 
+async def _preview_supplier(inv: Invocation, args: Any) -> Preview | None:
+    """Filling in a supplier runs at once; replacing one the document already names asks first (an overwrite)."""
+    attachment_id = ref_id(args.attachment, FAMILY, "attachment")
+    record = await inv.api.get(GET_ATTACHMENT.path(id=attachment_id))
+    current = {k: record[k] for k in ("supplierName", "supplierTin") if record.get(k)}
+    if not current:
+        return None
+    return Preview(
+        action="Replace the document's supplier with the matching counterparty's",
+        target=refs.iri(FAMILY, attachment_id),
+        details={**_attachment_item(record), "overwritten": current},
+        warnings=["The supplier name and NIP the document carries now are overwritten."],
+        fingerprint=state_digest(record),
+    )
+
+
 async def _apply_supplier(inv: Invocation, args: Any) -> ItemResult:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     answer = await inv.api.post_action(APPLY_SUPPLIER.path(id=attachment_id))
@@ -269,11 +285,13 @@ def specs() -> Iterator[ToolSpec]:
         title="Apply suggested supplier",
         description="Set a document's supplier from the matching counterparty (by NIP, else by similar name).",
         toolset="transactions",
-        risk=Risk.WRITE,
-        operations=(APPLY_SUPPLIER.operation,),
+        risk=Risk.OVERWRITE,
+        operations=(APPLY_SUPPLIER.operation, GET_ATTACHMENT.operation),
         input_model=AttachmentInput,
         output_model=ItemResult,
         handler=_apply_supplier,
+        preview=_preview_supplier,
+        escalates=True,
         idempotent=True,
     )
     yield ToolSpec(
