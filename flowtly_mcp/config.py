@@ -79,6 +79,8 @@ class ServerSettings(BaseModel):
     confirm_secret: SecretStr | None = None
     audit_log: Path | None = None
     download_dir: Path = default_data_dir() / "downloads"
+    # Where upload tools may read local files, besides the client's declared roots; None: roots only.
+    upload_dir: Path | None = None
     sandbox: bool = False
 
     @classmethod
@@ -97,4 +99,6 @@ class ServerSettings(BaseModel):
             values["audit_log"] = Path(raw).expanduser()
         if raw := env.get("FLOWTLY_DOWNLOAD_DIR"):
             values["download_dir"] = Path(raw).expanduser()
+        if raw := env.get("FLOWTLY_UPLOAD_DIR"):
+            values["upload_dir"] = Path(raw).expanduser()
         return cls.model_validate(values)
