@@ -42,7 +42,7 @@ async def test_one_invoice_is_sent_by_send_invoice_to_ksef_once(
         "send_invoice_to_ksef", {"invoice": invoice["id"], "confirmation_token": preview["confirmation_token"]}
     )
     assert replay.is_error
-    assert [w for w in writes(sandbox)[before:] if w[1].endswith("/send")] == sends
+    assert [(w[0], w[1]) for w in writes(sandbox)[before:] if w[1].endswith("/send")] == sends
 
 
 async def test_sending_refuses_drafts_and_registered_invoices_before_sending(
