@@ -96,6 +96,8 @@ class ServerSettings(BaseModel):
     # The shared approval store (FLOWTLY_STATE_URL): unset = SQLite in the user data dir; redis://… for many hosts.
     state_url: str = ""
     download_dir: Path = default_data_dir() / "downloads"
+    # Where upload tools may read local files, besides the client's declared roots; None: roots only.
+    upload_dir: Path | None = None
     sandbox: bool = False
 
     @classmethod
@@ -118,6 +120,8 @@ class ServerSettings(BaseModel):
             values["state_url"] = raw.strip()
         if raw := env.get("FLOWTLY_DOWNLOAD_DIR"):
             values["download_dir"] = Path(raw).expanduser()
+        if raw := env.get("FLOWTLY_UPLOAD_DIR"):
+            values["upload_dir"] = Path(raw).expanduser()
         settings = cls.model_validate(values)
         if settings.policy_file is not None and settings.confirm is not ConfirmPolicy.AUTO:
             raise ConfigError(

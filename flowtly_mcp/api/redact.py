@@ -7,6 +7,7 @@ replaces them, and anything shaped like a bearer token or a password field, with
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import threading
@@ -18,6 +19,10 @@ LOGGER_NAME = "flowtly_mcp.api"
 
 _SECRET_SHAPES = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
+    # Basic auth carries "user:password" as base64: whatever follows the scheme is a credential.
+    re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=_-]{4,}"),
+    # A URL's user-info ("https://user:pw@host"): the password part.
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/\s@]+(?=@)"),
     # JSON members and query/form pairs; a violation message such as "password: This value is too short." is
     # left alone because the value there is prose, not a credential.
     re.compile(r'(?i)("(?:password|token|secret|api[_-]?key|access_token|refresh_token)"\s*:\s*")[^"]*'),
@@ -26,6 +31,13 @@ _SECRET_SHAPES = (
 _SECRET_QUERY_KEYS = re.compile(r"(?i)token|password|secret|key|signature|auth")
 # Very short strings would mask ordinary words; no real credential is this short.
 _MIN_SECRET_LENGTH = 4
+
+
+def _forms(secret: str) -> set[str]:
+    """The secret as written, and as base64 (standard and URL-safe, padded or not): an echo may carry either."""
+    raw = secret.encode()
+    encoded = {base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
+    return {secret} | encoded | {form.rstrip("=") for form in encoded}
 
 
 class SecretRegistry:
@@ -38,14 +50,16 @@ class SecretRegistry:
     def add(self, secret: str) -> None:
         if len(secret) >= _MIN_SECRET_LENGTH:
             with self._lock:
-                self._counts[secret] += 1
+                for form in _forms(secret):
+                    self._counts[form] += 1
 
     def discard(self, secret: str) -> None:
         with self._lock:
-            if self._counts[secret] > 1:
-                self._counts[secret] -= 1
-            else:
-                self._counts.pop(secret, None)
+            for form in _forms(secret):
+                if self._counts[form] > 1:
+                    self._counts[form] -= 1
+                else:
+                    self._counts.pop(form, None)
 
     def snapshot(self) -> list[str]:
         with self._lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -59,6 +60,12 @@ class ApiSettings(BaseModel):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
             raise ValueError(f"must be an http(s) URL such as {DEFAULT_BASE_URL}")
+        if "@" in urlsplit(value).netloc:
+            # Credentials in a URL travel as Basic auth and end up in logs and error messages; never echo them.
+            raise ValueError(
+                "must not carry credentials (user:password@host); remove them and set FLOWTLY_API_TOKEN, "
+                "or FLOWTLY_USERNAME and FLOWTLY_PASSWORD"
+            )
         return value
 
     @field_validator("path_prefix")

@@ -19,12 +19,14 @@ from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.kernel.bodies import body_of
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
+from flowtly_mcp.tools.kernel.naming import with_names
 from flowtly_mcp.tools.kernel.params import ById, GetControls, ListControls
 from flowtly_mcp.tools.kernel.references import ref_id, ref_iri
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, shape
+from flowtly_mcp.tools.update_checks import update_check
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -139,7 +141,7 @@ def _create_spec(family: Family, operation: str, path: str) -> ToolSpec[BaseMode
     )
 
 
-def _update_spec(family: Family, operation: str) -> ToolSpec[ById, ItemResult]:
+def _update_spec(family: Family, operation: str, has_get: bool) -> ToolSpec[ById, ItemResult]:
     assert family.update is not None
     model = _merge(f"Update{family.singular.title()}Input", ById, family.update, id=_id_field(family))
     model_fields = frozenset(family.update.model_fields)
@@ -157,15 +159,18 @@ def _update_spec(family: Family, operation: str) -> ToolSpec[ById, ItemResult]:
     return ToolSpec(
         name=f"update_{family.singular}",
         title=f"Update {family.label}",
-        description=f"Change fields of {_a(family.label)}; only those given (null clears).",
+        description=f"Change fields of {_a(family.label)}; only those given (null erases).",
         toolset=family.toolset,
-        risk=Risk.WRITE,
+        risk=Risk.OVERWRITE,
         operations=(operation,),
         input_model=model,
         output_model=ItemResult,
         handler=handler,
         idempotent=True,
         nullable_inputs=True,
+        # Asks first when it erases a non-empty field or does what a guarded tool does (update_checks).
+        preview=update_check(family, has_get=has_get),
+        escalates=True,
     )
 
 
@@ -178,6 +183,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec[ById
             record = await inv.api.get(refs.item_path(family.path, record_id))
             details = compact_record(record, keep=family.compact)
             details.update({k: v for k, v in (family.derive(record) if family.derive else {}).items() if v})
+            details = await with_names(inv, details)
             if details.get("ksefNumber"):
                 # KSeF keeps accepted invoices for ten years: refuse here rather than after the user agreed.
                 raise ToolRefused(
@@ -202,7 +208,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec[ById
     return ToolSpec(
         name=f"delete_{family.singular}",
         title=f"Delete {family.label}",
-        description=f"Delete {_a(family.label)} (asks for confirmation).",
+        description=f"Delete {_a(family.label)}.",
         toolset=family.toolset,
         risk=Risk.DESTRUCTIVE,
         operations=(operation,),
@@ -224,7 +230,7 @@ def _family_specs(family: Family, documented: set[str]) -> Iterator[tuple[str, A
     if f"POST {collection}" in documented and family.create is not None:
         yield "create", _create_spec(family, f"POST {collection}", collection)
     if f"PATCH {item}" in documented and family.update is not None:
-        yield "update", _update_spec(family, f"PATCH {item}")
+        yield "update", _update_spec(family, f"PATCH {item}", has_get=get_op in documented)
     if f"DELETE {item}" in documented:
         yield "delete", _delete_spec(family, f"DELETE {item}", has_get=get_op in documented)
 

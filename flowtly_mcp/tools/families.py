@@ -16,6 +16,7 @@ from flowtly_mcp.models import budgets, clients, counterparties, filters, invoic
 from flowtly_mcp.tools.invoices.derived import invoice_derived
 from flowtly_mcp.tools.invoices.idempotency import invoice_number_clash
 from flowtly_mcp.tools.kernel.guards import Previewer
+from flowtly_mcp.tools.payments.recording import create_payment_check
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ FAMILIES: tuple[Family, ...] = (
         update=invoices.InvoiceTransactionUpdate,
         compact=("invoice", "transaction", "amount", "date"),
         int_ids=True,
+        # Recording a payment settles the invoice: it previews like reconcile_payment.
+        create_check=create_payment_check,
     ),
     Family(
         "payment-methods",

@@ -16,6 +16,8 @@ from mcp import Client
 from flowtly_mcp.api.endpoints import operations
 from flowtly_mcp.tools.all import registry
 from flowtly_mcp.tools.docs import README_END, README_START, render_tool_table
+from flowtly_mcp.tools.kernel.binding import needs_guard
+from flowtly_mcp.tools.kernel.effects import Effect, UnclassifiedTool, effect_of
 from flowtly_mcp.tools.kernel.registry import DESCRIPTION_MAX_CHARS, OPERATIONS_META_KEY, Risk
 from flowtly_mcp.toolsets import TOOLSET_NAMES
 
@@ -46,8 +48,33 @@ def test_guarded_tools_have_previews_and_destructive_annotations() -> None:
     for spec in registry():
         if spec.risk.guarded:
             assert spec.preview is not None, spec.name
-        assert spec.annotations.destructive_hint is spec.risk.guarded
+        assert spec.annotations.destructive_hint is spec.risk.destructive
         assert spec.annotations.read_only_hint is (spec.risk is Risk.READ)
+
+
+def test_every_tool_has_an_effect_class_with_its_guard_and_annotations() -> None:
+    """One effect, one guard: a tool that can erase, delete, move money, upload or send has a guard, and its
+    annotations say what its effect class says. A new tool nobody classified fails here."""
+    problems = []
+    classes: dict[str, str] = {}
+    for spec in registry():
+        try:
+            effect = effect_of(spec)
+        except UnclassifiedTool as unclassified:
+            problems.append(str(unclassified))
+            continue
+        classes[spec.name] = effect.value
+        hints = spec.annotations
+        if effect.needs_guard and not needs_guard(spec):
+            problems.append(f"{spec.name}: effect {effect.value} without a guard")
+        if hints.destructive_hint is not effect.destructive:
+            problems.append(f"{spec.name}: destructiveHint {hints.destructive_hint} for effect {effect.value}")
+        if hints.read_only_hint is not (effect is Effect.READ):
+            problems.append(f"{spec.name}: readOnlyHint {hints.read_only_hint} for effect {effect.value}")
+    assert not problems, problems
+    assert classes["create_invoice_transaction"] == classes["reconcile_payment"] == "money-movement"
+    assert classes["detach_attachment"] == classes["delete_invoice_transaction"] == "delete"
+    assert {classes[name] for name in classes if name.startswith("update_")} == {"overwrite"}
 
 
 async def _listed(server: Any) -> list[dict[str, Any]]:

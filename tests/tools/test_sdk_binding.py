@@ -103,7 +103,7 @@ def _server(sandbox: Sandbox) -> MCPServer[AppState]:
             )
 
     desk = open_desk(settings)
-    tools = [build_tool(SPEC, agent_tokens=True), *catalog_tools(registry, frozenset({SPEC.name}), read_only=False)]
+    tools = [build_tool(SPEC, ConfirmPolicy.AGENT), *catalog_tools(registry, frozenset({SPEC.name}), read_only=False)]
     return MCPServer("binding-test", lifespan=lifespan, tools=tools)
 
 

@@ -81,6 +81,21 @@ def download_dir(session_dir: Path) -> Path:
     return directory
 
 
+@pytest.fixture
+def upload_dir(session_dir: Path) -> Path:
+    """The servers' upload directory (FLOWTLY_UPLOAD_DIR), emptied before each test."""
+    directory = session_dir / "uploads"
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir()
+    return directory
+
+
+async def confirmed(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The result of a guarded call approved with its token."""
+    return (await confirm(client, tool, arguments))[1]["result"]  # type: ignore[no-any-return]
+
+
 ServerFactory = Callable[..., MCPServer[Any]]
 
 
@@ -99,6 +114,7 @@ def server_cache(current_sandbox: CurrentSandbox, session_dir: Path) -> ServerFa
                 "FLOWTLY_DOWNLOAD_DIR": str(session_dir / "downloads"),
                 # The two-step token flow these tests drive; docs/approvals.md (auto is tested in tests/approvals).
                 "FLOWTLY_CONFIRM": "agent",
+                "FLOWTLY_UPLOAD_DIR": str(session_dir / "uploads"),
                 **env,
             }
             settings = ServerSettings.from_env(values)

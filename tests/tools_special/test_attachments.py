@@ -11,7 +11,7 @@ from mcp import Client
 
 from flowtly_mcp.sandbox import Sandbox
 
-from .conftest import confirm, error_text, ok, writes
+from .conftest import confirm, confirmed, error_text, ok, writes
 
 pytestmark = pytest.mark.anyio
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -22,8 +22,8 @@ def _unmatched_with_suggestions(sandbox: Sandbox) -> list[dict[str, Any]]:
     return [a for a in sandbox.store.all("transaction-attachments") if not a.get("transaction") and a.get("amount")]
 
 
-async def test_upload_from_a_file_attaches_it(client: Client, sandbox: Sandbox, tmp_path: Path) -> None:
-    document = tmp_path / "paragon 17.pdf"
+async def test_upload_from_a_file_attaches_it(client: Client, sandbox: Sandbox, upload_dir: Path) -> None:
+    document = upload_dir / "paragon 17.pdf"
     document.write_bytes(PDF)
     transaction = sandbox.store.all("transactions")[0]
     args = {
@@ -35,7 +35,7 @@ async def test_upload_from_a_file_attaches_it(client: Client, sandbox: Sandbox, 
         "currency": "PLN",
         "issueDate": "2026-11-14",
     }
-    item = ok(await client.call_tool("upload_transaction_attachment", args))["item"]
+    item = (await confirmed(client, "upload_transaction_attachment", args))["item"]
     stored = sandbox.store.get("transaction-attachments", item["id"])
     assert stored is not None
     assert stored["fileName"] == "paragon 17.pdf" and stored["mimeType"] == "application/pdf"
@@ -46,14 +46,15 @@ async def test_upload_from_a_file_attaches_it(client: Client, sandbox: Sandbox, 
 
 async def test_upload_from_base64_detects_the_type(client: Client, sandbox: Sandbox) -> None:
     args = {"content_base64": base64.b64encode(PNG).decode(), "fileName": "skan.png"}
-    item = ok(await client.call_tool("upload_transaction_attachment", args))["item"]
+    item = (await confirmed(client, "upload_transaction_attachment", args))["item"]
     stored = sandbox.store.get("transaction-attachments", item["id"])
     assert stored is not None and stored["mimeType"] == "image/png" and stored["transaction"] is None
 
 
 async def test_uploads_that_cannot_be_documents_are_refused_before_any_request(
-    client: Client, sandbox: Sandbox, tmp_path: Path
+    client: Client, sandbox: Sandbox, upload_dir: Path
 ) -> None:
+    tmp_path = upload_dir
     secret = tmp_path / "id_rsa.pdf"
     secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
     before = len(sandbox.request_log)
@@ -129,8 +130,9 @@ async def test_apply_best_and_chosen_suggestion(client: Client, sandbox: Sandbox
 
 async def test_apply_supplier_suggestion_takes_the_counterpartys_name(client: Client, sandbox: Sandbox) -> None:
     counterparty = next(c for c in sandbox.store.all("counterparties") if c.get("tin") and c.get("displayName"))
-    uploaded = ok(
-        await client.call_tool(
+    uploaded = (
+        await confirmed(
+            client,
             "upload_transaction_attachment",
             {
                 "content_base64": base64.b64encode(PDF).decode(),
@@ -140,7 +142,8 @@ async def test_apply_supplier_suggestion_takes_the_counterpartys_name(client: Cl
             },
         )
     )["item"]
-    item = ok(await client.call_tool("apply_attachment_supplier_suggestion", {"attachment": uploaded["id"]}))["item"]
+    # The document names a supplier already: replacing it is an overwrite, and asks first.
+    item = (await confirmed(client, "apply_attachment_supplier_suggestion", {"attachment": uploaded["id"]}))["item"]
     assert item["supplierName"] == counterparty["displayName"]
     stored = sandbox.store.get("transaction-attachments", uploaded["id"])
     assert stored is not None and stored["supplierName"] == counterparty["displayName"]

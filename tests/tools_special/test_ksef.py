@@ -112,7 +112,8 @@ async def test_correction_to_zero_creates_and_sends_a_kor_invoice(
     preview, done = await confirm(client, "send_einvoice_correction", args)
     details = preview["preview"]["details"]
     assert details["ksef"].endswith(number) and details["reason"] == "Anulowanie sprzedaży"
-    assert "correction to zero" in details["rows"]
+    assert any("corrected to zero" in warning for warning in preview["preview"]["warnings"])
+    assert details["resulting_gross"].startswith("0.00") and details["correction_rows"]
     assert [(w[0], w[1]) for w in writes(sandbox)[before:]] == [
         ("POST", f"/e-invoicing/invoices/{original['id']}/correction")
     ]
@@ -133,7 +134,9 @@ async def test_correction_with_rows_sends_exactly_those_rows(
     row = {"productName": "Rabat posprzedażowy", "quantity": "-1", "unit": "szt.", "netPrice": "40.50", "vatRate": "23"}
     args = {"invoice": original["id"], "correctionReason": "Rabat", "rows": [row]}
     preview, done = await confirm(client, "send_einvoice_correction", args)
-    assert preview["preview"]["details"]["rows"] == "1 correction rows"
+    shown = preview["preview"]["details"]
+    assert len(shown["correction_rows"]) == 1 and "gross -49.82 PLN" in shown["correction_rows"][0]
+    assert shown["gross_change"] == "-49.82 PLN"
     kor_iri = f"/api/invoices/{done['result']['item']['id']}"
     rows = [r for r in sandbox.store.all("invoice-rows") if r["invoice"] == kor_iri]
     assert len(rows) == 1

@@ -13,7 +13,7 @@ from mcp import Client
 
 from flowtly_mcp.sandbox import Sandbox
 
-from .conftest import TODAY, Arrange, error_text, ok, writes
+from .conftest import TODAY, Arrange, confirm, error_text, ok, writes
 
 pytestmark = pytest.mark.anyio
 OUR_IBAN = "PL61109010140000071219812874"
@@ -61,11 +61,13 @@ async def test_suggestions_then_apply_records_the_payment(client: Client, sandbo
     assert listed["total"] >= 1
 
     before = len(writes(sandbox))
-    applied = ok(
-        await client.call_tool(
-            "apply_transaction_suggestion", {"transaction": transaction["id"], "suggestion": best["id"]}
-        )
+    # Applying a suggestion records a payment: it previews like reconcile_payment, then runs once approved.
+    preview, done = await confirm(
+        client, "apply_transaction_suggestion", {"transaction": transaction["id"], "suggestion": best["id"]}
     )
+    assert preview["preview"]["details"]["invoice"] == f"{invoice['id']} ({invoice['name']})"
+    assert any("marked paid" in warning for warning in preview["preview"]["warnings"])
+    applied = done["result"]
     assert applied["item"]["invoice"] == invoice["id"] and applied["item"]["transaction"] == transaction["id"]
     assert len(writes(sandbox)) == before + 1
     payments = [p for p in sandbox.store.all("invoice-transactions") if p["invoice"] == invoice["@id"]]
@@ -77,7 +79,8 @@ async def test_unknown_suggestion_is_an_error(client: Client, arrange: Arrange) 
     invoice = await arrange.invoice()
     transaction = await _payment_for(arrange, invoice)
     args = {"transaction": transaction["id"], "suggestion": "inv-999999"}
-    assert "Not found" in error_text(await client.call_tool("apply_transaction_suggestion", args))
+    refused = error_text(await client.call_tool("apply_transaction_suggestion", args))
+    assert "not among the current suggestions" in refused
 
 
 def _row(**overrides: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -35,6 +36,8 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
 
 MAX_BULK = 50
+# An IBAN, or a long run of digits as Polish account numbers are written (26 digits, often in groups).
+_ACCOUNT_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[0-9A-Z]{4}){3,}|(?:\d[\s-]?){20,}")
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _INVOICES = BY_PATH["invoices"]
 
@@ -128,12 +131,22 @@ async def _preview_one(inv: Invocation, args: SendToClientInput) -> Preview:
     warnings = ["The client receives an e-mail; it cannot be recalled."]
     if delivery.sending.get("sentAt"):
         warnings.append("This invoice was sent before; the client gets it again.")
+    if args.message and _ACCOUNT_LIKE.search(args.message):
+        warnings.append(
+            "The message contains what looks like a bank account number: check it is yours before approving "
+            "(a changed account in an invoice e-mail is the classic payment fraud)."
+        )
+    # Everything that leaves in the e-mail is shown: the recipient, and the message text word for word.
+    details = {
+        **delivery.details(),
+        "message": args.message if args.message else "(none: Flowtly's standard invoice e-mail)",
+    }
     return Preview(
         action="E-mail invoice to client",
         target=invoice_iri(invoice_id),
-        details=plain(delivery.details()),
+        details=plain(details),
         warnings=warnings,
-        fingerprint=state_digest(delivery.state()),
+        fingerprint=state_digest(delivery.state(), args.message),
     )
 
 

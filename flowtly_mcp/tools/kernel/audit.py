@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from flowtly_mcp.api.redact import redact
+
 logger = logging.getLogger("flowtly_mcp.audit")
 
 _SECRET_WORDS = ("password", "secret", "token", "authorization", "apikey", "api_key")
@@ -18,7 +20,7 @@ REDACTED = "[redacted]"
 
 
 def redact_arguments(value: Any) -> Any:
-    """Arguments with every secret-looking key's value replaced; structure kept for the reader."""
+    """Arguments with every secret-looking key's value replaced, and known credentials masked inside any text."""
     if isinstance(value, Mapping):
         return {
             k: REDACTED if any(w in str(k).lower() for w in _SECRET_WORDS) else redact_arguments(v)
@@ -26,6 +28,8 @@ def redact_arguments(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [redact_arguments(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
     return value
 
 
@@ -57,8 +61,9 @@ class AuditLog:
         target: str | None,
         arguments: Mapping[str, Any],
         detail: str | None = None,
+        confirmed: bool | None = None,
     ) -> None:
-        event = {
+        event: dict[str, Any] = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "tool": tool,
             "outcome": outcome,
@@ -67,7 +72,10 @@ class AuditLog:
             "arguments": redact_arguments(dict(arguments)),
         }
         if detail:
-            event["detail"] = detail
+            event["detail"] = redact(detail)
+        if confirmed is not None:
+            # False: a guarded action ran without a person's approval (FLOWTLY_CONFIRM=off, or a rules-based policy).
+            event["confirmed"] = confirmed
         line = json.dumps(event, default=_default, ensure_ascii=False, sort_keys=True)
         with self._lock:
             self.recent.append(event)

@@ -30,12 +30,14 @@ from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from flowtly_mcp.api.redact import redact
 from flowtly_mcp.approvals.app_view import APPROVAL_VIEW_URI
 from flowtly_mcp.apps.mcp_apps import view_tool_meta
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel import approval as approvals
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, elicitation_message
+from flowtly_mcp.tools.kernel.policy import described, runs_unconfirmed, unconfirmed_detail
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
@@ -96,7 +98,8 @@ def _text_result(structured: dict[str, Any]) -> CallToolResult:
 
 
 def error_result(text: str) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+    # Every error text passes redaction on its way out, whoever wrote it.
+    return CallToolResult(content=[TextContent(type="text", text=redact(text))], is_error=True)
 
 
 def _preview_out(preview: Preview | None) -> dict[str, Any] | None:
@@ -223,10 +226,21 @@ async def run_call(
     ops = list(spec.operations)
     guarded = needs_guard(spec)
 
+    # A guarded call that runs because the policy lets it (not because a person approved) is marked in the audit.
+    unconfirmed = guarded and runs_unconfirmed(state.guard.policy)
+
     def record(outcome: str, detail: str | None = None) -> None:
         if writes or guarded:
+            if unconfirmed and outcome in ("executed", "failed"):
+                detail = "; ".join(p for p in (detail, unconfirmed_detail(state.guard.policy)) if p)
             audit.record(
-                tool=spec.name, outcome=outcome, operations=ops, target=target, arguments=audit_args, detail=detail
+                tool=spec.name,
+                outcome=outcome,
+                operations=ops,
+                target=target,
+                arguments=audit_args,
+                detail=detail,
+                confirmed=False if unconfirmed else None,
             )
 
     decision: Decision | None = None
@@ -308,12 +322,13 @@ def _parameters(spec: AnyToolSpec) -> list[inspect.Parameter]:
     return params
 
 
-def build_tool(spec: AnyToolSpec, *, agent_tokens: bool = False) -> Tool:
+def build_tool(spec: AnyToolSpec, policy: ConfirmPolicy = ConfirmPolicy.AUTO) -> Tool:
     """The MCP tool for `spec`; its body reaches the shared state through the lifespan context.
 
-    A guarded tool takes `confirmation_token` only when `agent_tokens` (FLOWTLY_CONFIRM=agent): under the other
-    policies no token approves anything, so none is published. The schema is therefore stable per policy.
+    A guarded tool takes `confirmation_token` only under FLOWTLY_CONFIRM=agent: under the other policies no token
+    approves anything, so none is published. The schema is therefore stable per policy.
     """
+    agent_tokens = policy is ConfirmPolicy.AGENT
     params = _parameters(spec)
     guarded = needs_guard(spec)
     annotations: dict[str, Any] = {p.name: p.annotation for p in params}
@@ -372,7 +387,7 @@ def build_tool(spec: AnyToolSpec, *, agent_tokens: bool = False) -> Tool:
         call,
         name=spec.name,
         title=spec.title,
-        description=spec.description,
+        description=described(spec.description, policy, guarded=guarded, always=spec.risk.guarded),
         annotations=spec.annotations,
         meta=spec.meta,
         structured_output=True,

@@ -24,6 +24,7 @@ from flowtly_mcp.tools.kernel.binding import (
     run_checked,
 )
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
+from flowtly_mcp.tools.kernel.policy import described
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState
 from flowtly_mcp.tools.kernel.schema_slim import slim
@@ -89,7 +90,11 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
                 FoundTool(
                     name=s.name,
                     title=s.title,
-                    description=s.description,
+                    description=s.description
+                    if state is None
+                    else described(
+                        s.description, state.settings.confirm, guarded=needs_guard(s), always=s.risk.guarded
+                    ),
                     toolset=s.toolset,
                     risk=s.risk.value,
                     listed=s.name in listed,
@@ -105,7 +110,8 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if spec is None or spec.toolset == "catalog":
             return Checked(None, error=f"Unknown tool {name!r}. Use search_tools to find the right name.")
         if state.settings.read_only and spec.risk is not Risk.READ:
-            return Checked(None, error=f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
+            # The spec stays with the refusal so the body can audit it (below).
+            return Checked(spec, error=f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
         return check_arguments(spec, arguments)
 
     async def resolve_execute(
@@ -116,11 +122,24 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
     # `name` and `arguments` reach the body through `checked`, which the resolver built from them.
     async def execute_tool(
         name: Annotated[str, Field(min_length=1, max_length=100, description="Tool name from search_tools")],  # noqa: ARG001
-        arguments: Annotated[dict[str, Any], Field(description="Arguments matching its input_schema")],  # noqa: ARG001
+        arguments: Annotated[dict[str, Any], Field(description="Arguments matching its input_schema")],
         checked: Annotated[Checked, Resolve(resolve_arguments)],
         approval: Annotated[ElicitationResult[Confirm], Resolve(resolve_execute)],
         ctx: Context[Any, Any],
     ) -> CallToolResult:
+        state: AppState = ctx.request_context.lifespan_context
+        spec = checked.spec
+        if spec is not None and state.settings.read_only and spec.risk is not Risk.READ:
+            # A write attempted on a read-only server is worth knowing about: it is audited like any refusal
+            # (here in the body, which runs once per call, not in the resolver).
+            state.audit.record(
+                tool=spec.name,
+                outcome="refused",
+                operations=list(spec.operations),
+                target=None,
+                arguments=arguments,
+                detail="read-only server",
+            )
         # The same path as a direct call: checked once, the same guard, the same body.
         return await run_checked(ctx, checked, approval)
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api.paths import path_segments
+from flowtly_mcp.api.redact import redact
 
 logger = logging.getLogger("flowtly_mcp.tools")
 
@@ -60,7 +61,15 @@ def format_validation_error(error: ValidationError) -> str:
 
 
 def describe_failure(exc: BaseException, tool: str) -> str:
-    """The text of the isError result for `exc`."""
+    """The text of the isError result for `exc`, with every credential masked.
+
+    API texts are redacted where they are parsed, but violation messages, refusals quoting a record and our own
+    words all pass through here on their way to a result or the audit: this is the one place that sees them all.
+    """
+    return redact(_describe(exc, tool))
+
+
+def _describe(exc: BaseException, tool: str) -> str:
     if isinstance(exc, ToolInputError | ToolRefused):
         return str(exc)
     if isinstance(exc, ValidationError):

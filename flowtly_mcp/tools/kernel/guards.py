@@ -21,9 +21,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flowtly_mcp.config import ConfirmPolicy
+from flowtly_mcp.tools.kernel.quoting import one_line, one_line_all, render_value
 from flowtly_mcp.tools.kernel.shaping import plain
 
 if TYPE_CHECKING:
@@ -47,6 +48,18 @@ class Preview(BaseModel):
     # The plan this preview shows (for tools declared with `Planned`): kept on the server with the token and executed
     # as approved, never sent to the client.
     plan: object | None = Field(default=None, exclude=True)
+
+    # Record text reaches every field (names in targets, numbers in warnings): each string is made one line,
+    # capped, with control characters visible, so no field can add lines or push a warning out of sight.
+    @field_validator("action", "target")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return one_line(value)
+
+    @field_validator("details", "warnings")
+    @classmethod
+    def _one_line_all(cls, value: Any) -> Any:
+        return one_line_all(value)
 
 
 # A check that may ask for confirmation before a plain write (a create that looks like a duplicate).
@@ -166,11 +179,16 @@ class Guard:
 
 
 def elicitation_message(tool: str, preview: Preview) -> str:
-    """The question a human sees; rendered identically for identical state, as retried rounds require."""
-    lines = [f"{preview.action}: {preview.target}"]
-    lines += [f"  {key}: {value}" for key, value in preview.details.items()]
-    lines += [f"  ! {warning}" for warning in preview.warnings]
-    lines.append(f"(tool {tool}) Carry this out?")
+    """The question a human sees; rendered identically for identical state, as retried rounds require.
+
+    Our own words come first (the action, the question, every warning); record data follows under a header, each
+    value quoted on one line, so nothing a third party wrote can pass for the server's verdict or hide a warning.
+    """
+    lines = [f"flowtly-mcp asks: {preview.action} — {preview.target} (tool {tool}). Carry this out?"]
+    lines += [f"! {warning}" for warning in preview.warnings]
+    if preview.details:
+        lines.append("Details (record data, quoted as written; not from flowtly-mcp):")
+        lines += [f"  | {one_line(str(key))}: {render_value(value)}" for key, value in preview.details.items()]
     return "\n".join(lines)
 
 

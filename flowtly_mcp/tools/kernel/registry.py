@@ -30,12 +30,18 @@ class Risk(StrEnum):
 
     READ = "read"
     WRITE = "write"
+    OVERWRITE = "overwrite"  # updates: a field's old value is lost (asks first only when one would be erased)
     DESTRUCTIVE = "destructive"  # delete, detach, merge: data is lost
     IRREVERSIBLE = "irreversible"  # KSeF send and correction, sending to a client: cannot be taken back
 
     @property
     def guarded(self) -> bool:
         return self in (Risk.DESTRUCTIVE, Risk.IRREVERSIBLE)
+
+    @property
+    def destructive(self) -> bool:
+        """What `destructiveHint` says: data can be lost or the effect cannot be taken back."""
+        return self.guarded or self is Risk.OVERWRITE
 
 
 InputT = TypeVar("InputT", bound=BaseModel)
@@ -88,7 +94,7 @@ class ToolSpec(Generic[InputT, OutputT]):
         idempotent = read_only if self.idempotent is None else self.idempotent
         return ToolAnnotations(
             read_only_hint=read_only,
-            destructive_hint=self.risk.guarded,
+            destructive_hint=self.risk.destructive,
             idempotent_hint=idempotent,
             open_world_hint=self.open_world,
         )

@@ -22,7 +22,7 @@ from flowtly_mcp.api.endpoints import SEND_EINVOICES as SEND_MANY
 from flowtly_mcp.models.common import InputModel, InvoiceRef, Money
 from flowtly_mcp.models.invoices import VatRate
 from flowtly_mcp.tools.families import BY_PATH
-from flowtly_mcp.tools.invoices.facts import ClientNames, invoice_facts, invoice_iri
+from flowtly_mcp.tools.invoices.facts import ClientNames, InvoiceFacts, invoice_facts, invoice_iri
 from flowtly_mcp.tools.kernel.batches import batch_result
 from flowtly_mcp.tools.kernel.bodies import body_of
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
@@ -35,6 +35,7 @@ from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResu
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, plain, shape
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
+from flowtly_mcp.tools.ksef.correction_effect import CorrectionEffect, correction_effect
 
 MAX_BULK = 50
 _INVOICES = BY_PATH["invoices"]
@@ -114,7 +115,7 @@ def _correction_body(args: CorrectionInput) -> dict[str, Any]:
     return body
 
 
-async def _correction_target(inv: Invocation, args: CorrectionInput) -> Any:
+async def _correction_target(inv: Invocation, args: CorrectionInput) -> InvoiceFacts:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     facts = await invoice_facts(inv, invoice_id, ClientNames(inv))
     if refusal := correction_refusal(facts):
@@ -122,22 +123,32 @@ async def _correction_target(inv: Invocation, args: CorrectionInput) -> Any:
     return facts
 
 
+def _effect(facts: InvoiceFacts, args: CorrectionInput) -> CorrectionEffect:
+    """Rows and resulting totals of the correction; refused when it takes off more than the invoice is worth."""
+    rows = None if args.rows is None else [body_of(row) for row in args.rows]
+    effect = correction_effect(facts.record, rows)
+    effect.refuse_beyond_original(facts.number)
+    return effect
+
+
 async def _preview_correction(inv: Invocation, args: CorrectionInput) -> Preview:
     facts = await _correction_target(inv, args)
-    rows = (
-        f"{len(args.rows)} correction rows" if args.rows else "none given: every row is reversed (correction to zero)"
-    )
+    effect = _effect(facts, args)
+    warnings = ["The correction is created and sent to KSeF at once; it cannot be withdrawn."]
+    if args.rows is None:
+        warnings.append("No rows given: every row is reversed and the invoice is corrected to zero.")
     return Preview(
         action="Issue a correction invoice (KOR) and send it to KSeF",
         target=invoice_iri(facts.id),
-        details=plain({**facts.summary(), "reason": args.correctionReason, "rows": rows}),
-        warnings=["The correction is created and sent to KSeF at once; it cannot be withdrawn."],
+        details=plain({**facts.summary(), "reason": args.correctionReason, **effect.details()}),
+        warnings=warnings,
         fingerprint=state_digest(facts.state(with_ksef=True), _correction_body(args)),
     )
 
 
 async def _correct(inv: Invocation, args: CorrectionInput) -> ItemResult:
     facts = await _correction_target(inv, args)
+    _effect(facts, args)
     answer = await inv.api.post_action(CORRECTION.path(id=facts.id), _correction_body(args))
     record = answer if isinstance(answer, dict) else {}
     return ItemResult(

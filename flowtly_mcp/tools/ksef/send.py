@@ -17,12 +17,14 @@ from flowtly_mcp.api.endpoints import (
     CORRECT_EINVOICE,
     EINVOICE_UPO,
     EINVOICE_XML,
+    GET_CLIENT,
     GET_INVOICE,
     OPEN_KSEF_SESSION,
     SEND_EINVOICE,
 )
 from flowtly_mcp.finance.ksef import can_correct, ksef_number_of
 from flowtly_mcp.finance.wire import iri_id
+from flowtly_mcp.tools.invoices.facts import ClientNames
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.references import ref_id
@@ -41,6 +43,7 @@ from flowtly_mcp.tools.ksef.common import (
     state_of,
     status_of,
 )
+from flowtly_mcp.tools.ksef.correction_effect import correction_effect
 
 TOOLSET = "workflows"
 IRREVERSIBLE_WARNING = "KSeF keeps what it accepts: this cannot be undone, only corrected by a correction invoice."
@@ -60,6 +63,7 @@ async def _send_preview(inv: Invocation, args: m.SendInput) -> Preview:
         target=refs.iri("invoices", invoice_id),
         details={
             "number": record.get("name"),
+            "client": await ClientNames(inv).name(record.get("client")),
             "buyer_tax_id": f"{record.get('tinType') or ''} {record.get('tin') or '(none)'}".strip(),
             "gross": f"{record.get('amount')} {record.get('currency') or ''}".strip(),
             "rows": len(rows),
@@ -124,15 +128,18 @@ async def _original(inv: Invocation, args: m.CorrectionInput) -> tuple[str, Reco
 
 async def _correction_preview(inv: Invocation, args: m.CorrectionInput) -> Preview:
     invoice_id, record, number = await _original(inv, args)
+    client = await ClientNames(inv).name(record.get("client"))
     return Preview(
         action="Send a correction invoice (KOR) to KSeF",
         target=refs.iri("invoices", invoice_id),
         details={
             "original": record.get("name"),
+            "client": client,
             "original_ksef_number": number,
-            "original_gross": f"{record.get('amount')} {record.get('currency') or ''}".strip(),
             "reason": args.reason,
-            "effect": "Flowtly issues a correction invoice referencing that KSeF number and sends it to KSeF",
+            "effect": "Flowtly issues a correction invoice referencing that KSeF number, reversing every row, and "
+            "sends it to KSeF",
+            **correction_effect(record, None).details(),
         },
         warnings=[IRREVERSIBLE_WARNING],
         fingerprint=fingerprint([record, args.reason]),
@@ -187,6 +194,7 @@ def ksef_send_specs() -> Iterator[AnyToolSpec]:
             OPEN_KSEF_SESSION.operation,
             SEND_EINVOICE.operation,
             EINVOICE_UPO.operation,
+            GET_CLIENT.operation,
         ),
         input_model=m.SendInput,
         output_model=m.KsefOut,
@@ -201,7 +209,7 @@ def ksef_send_specs() -> Iterator[AnyToolSpec]:
         description="Issue and send a correction invoice (KOR) for an invoice that already has a KSeF number.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
-        operations=(GET_INVOICE.operation, CORRECT_EINVOICE.operation, EINVOICE_UPO.operation),
+        operations=(GET_INVOICE.operation, CORRECT_EINVOICE.operation, EINVOICE_UPO.operation, GET_CLIENT.operation),
         input_model=m.CorrectionInput,
         output_model=m.CorrectionOut,
         handler=_correct,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -25,12 +27,14 @@ from flowtly_mcp.models.common import InputModel, Money, TransactionAttachmentRe
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, state_digest
+from flowtly_mcp.tools.kernel.naming import with_names
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.transactions.upload_places import allowed_dirs, checked_path
 from flowtly_mcp.tools.transactions.uploads import Document, from_base64, from_path
 
 FAMILY = "transaction-attachments"
@@ -127,6 +131,22 @@ async def _apply(inv: Invocation, args: ApplyInput) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(path) or {}))
 
 
+async def _preview_supplier(inv: Invocation, args: AttachmentInput) -> Preview | None:
+    """Filling in a supplier runs at once; replacing one the document already names asks first (an overwrite)."""
+    attachment_id = ref_id(args.attachment, FAMILY, "attachment")
+    record = await inv.api.get(GET_ATTACHMENT.path(id=attachment_id))
+    current = {k: record[k] for k in ("supplierName", "supplierTin") if record.get(k)}
+    if not current:
+        return None
+    return Preview(
+        action="Replace the document's supplier with the matching counterparty's",
+        target=refs.iri(FAMILY, attachment_id),
+        details={**_attachment_item(record), "overwritten": current},
+        warnings=["The supplier name and NIP the document carries now are overwritten."],
+        fingerprint=state_digest(record),
+    )
+
+
 async def _apply_supplier(inv: Invocation, args: AttachmentInput) -> ItemResult:
     attachment_id = ref_id(args.attachment, FAMILY, "attachment")
     answer = await inv.api.post_action(APPLY_SUPPLIER.path(id=attachment_id))
@@ -159,17 +179,42 @@ async def _detach(inv: Invocation, args: AttachmentInput) -> ItemResult:
     return ItemResult(item=_attachment_item(await inv.api.post_action(DETACH.path(id=attachment_id)) or {}))
 
 
-async def _document(args: UploadInput) -> Document:
+async def _document(inv: Invocation, args: UploadInput) -> tuple[Document, Path | None]:
     if args.file_path is not None:
-        document = await anyio.to_thread.run_sync(from_path, args.file_path)
-        return Document(document.content, document.content_type, args.fileName or document.file_name)
+        path = checked_path(args.file_path, await allowed_dirs(inv))
+        document = await anyio.to_thread.run_sync(from_path, path, args.file_path)
+        return Document(document.content, document.content_type, args.fileName or document.file_name), path
     if args.content_base64 is None or not args.fileName:  # the model's own check already refused this
         raise ToolInputError("content_base64 and fileName: give both, or file_path instead.")
-    return from_base64(args.content_base64, args.fileName)
+    return from_base64(args.content_base64, args.fileName), None
+
+
+async def _preview_upload(inv: Invocation, args: UploadInput) -> Preview:
+    """What leaves for Flowtly: the resolved file (or given content), its size and type, and where it goes."""
+    document, path = await _document(inv, args)
+    details: dict[str, Any] = {
+        "source": str(path) if path is not None else "content_base64 given in the call",
+        "size": f"{len(document.content):,} bytes",
+        "type": document.content_type,
+        "fileName": document.file_name,
+        "sha256": hashlib.sha256(document.content).hexdigest(),
+    }
+    if args.transaction is not None:
+        details["transaction"] = ref_id(args.transaction, "transactions", "transaction")
+    for name in ("documentNumber", "supplierName", "supplierTin", "amount", "currency", "issueDate"):
+        if (value := getattr(args, name)) is not None:
+            details[name] = str(value)
+    return Preview(
+        action="Upload a document to Flowtly",
+        target=str(path) if path is not None else document.file_name,
+        details=await with_names(inv, details),
+        warnings=["The file's whole content is sent to Flowtly; check it is the document you mean."],
+        fingerprint=state_digest(details),
+    )
 
 
 async def _upload(inv: Invocation, args: UploadInput) -> ItemResult:
-    document = await _document(args)
+    document, _ = await _document(inv, args)
     body: dict[str, Any] = {
         "fileName": document.file_name,
         "mimeType": document.content_type,
@@ -188,14 +233,16 @@ def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="upload_transaction_attachment",
         title="Upload transaction document",
-        description="Upload a receipt or purchase invoice (PDF, image or XML, up to 10 MB), optionally attached to a "
-        "transaction.",
+        description="Upload a receipt or purchase invoice (PDF, image or XML, up to 10 MB; local files only from "
+        "the client's roots or FLOWTLY_UPLOAD_DIR), optionally attached to a transaction.",
         toolset="transactions",
         risk=Risk.WRITE,
         operations=(UPLOAD.operation,),
         input_model=UploadInput,
         output_model=ItemResult,
         handler=_upload,
+        preview=_preview_upload,
+        escalates=True,
         idempotent=False,
     )
     yield ToolSpec(
@@ -237,17 +284,19 @@ def specs() -> Iterator[AnyToolSpec]:
         title="Apply suggested supplier",
         description="Set a document's supplier from the matching counterparty (by NIP, else by similar name).",
         toolset="transactions",
-        risk=Risk.WRITE,
-        operations=(APPLY_SUPPLIER.operation,),
+        risk=Risk.OVERWRITE,
+        operations=(APPLY_SUPPLIER.operation, GET_ATTACHMENT.operation),
         input_model=AttachmentInput,
         output_model=ItemResult,
         handler=_apply_supplier,
+        preview=_preview_supplier,
+        escalates=True,
         idempotent=True,
     )
     yield ToolSpec(
         name="detach_attachment",
         title="Detach document",
-        description="Detach a document from its transaction (asks for confirmation; the document itself is kept).",
+        description="Detach a document from its transaction (the document itself is kept).",
         toolset="transactions",
         risk=Risk.DESTRUCTIVE,
         operations=(DETACH.operation, GET_ATTACHMENT.operation, GET_TRANSACTION.operation),

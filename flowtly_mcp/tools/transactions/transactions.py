@@ -12,25 +12,29 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import APPLY_TRANSACTION_SUGGESTION as APPLY_SUGGESTION
 from flowtly_mcp.api.endpoints import EXPORT_MT940 as MT940
+from flowtly_mcp.api.endpoints import GET_CLIENT, GET_INVOICE
 from flowtly_mcp.api.endpoints import IMPORT_TRANSACTIONS as IMPORT
 from flowtly_mcp.api.endpoints import TRANSACTION_ATTACHMENTS_ZIP as ATTACHMENTS_ZIP
 from flowtly_mcp.api.endpoints import TRANSACTION_SUGGESTIONS as SUGGESTIONS
 from flowtly_mcp.api.endpoints import TRANSACTIONS_WITH_PROBLEMS as WITH_PROBLEMS
 from flowtly_mcp.api.endpoints import UNASSIGNED_TRANSACTIONS as UNASSIGNED
 from flowtly_mcp.finance.identifiers import is_valid_iban, normalize_iban
+from flowtly_mcp.finance.money import parse_optional_amount
 from flowtly_mcp.models.common import CounterpartyRef, InputModel, Money, TransactionRef
 from flowtly_mcp.models.filters import TransactionFilters
 from flowtly_mcp.tools.crud import query_of
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.kernel.bodies import body_of
-from flowtly_mcp.tools.kernel.errors import ToolInputError
+from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.files import INLINE_LIMIT_BYTES, SavedFile, save_download
+from flowtly_mcp.tools.kernel.guards import Preview
 from flowtly_mcp.tools.kernel.params import ListControls
 from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.payments.recording import payment_preview
 
 MAX_IMPORT = 1000
 MAX_ZIPPED = 100
@@ -125,6 +129,24 @@ async def _suggestions(inv: Invocation, args: SuggestionsInput) -> ListResult:
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
+async def _preview_apply(inv: Invocation, args: ApplySuggestionInput) -> Preview:
+    """Applying a suggestion records a payment of an invoice: it previews like reconcile_payment."""
+    transaction_id = ref_id(args.transaction, "transactions", "transaction")
+    suggestions = await inv.api.fetch_all(SUGGESTIONS.path(id=transaction_id))
+    chosen = next((s for s in suggestions if str(s.get("id")) == args.suggestion), None)
+    if chosen is None or not chosen.get("invoice"):
+        raise ToolRefused(
+            f"Not applied: {args.suggestion} is not among the current suggestions of transaction {transaction_id}; "
+            "list them again with get_transaction_suggestions."
+        )
+    amount = parse_optional_amount(chosen.get("amount")) or parse_optional_amount(chosen.get("openAmount"))
+    if amount is None:
+        raise ToolRefused(f"Not applied: suggestion {args.suggestion} names no amount to apply.")
+    return await payment_preview(
+        inv, str(chosen["invoice"]), amount, source={"transaction": transaction_id, "suggestion": args.suggestion}
+    )
+
+
 async def _apply(inv: Invocation, args: ApplySuggestionInput) -> ItemResult:
     transaction_id = ref_id(args.transaction, "transactions", "transaction")
     path = APPLY_SUGGESTION.path(id=transaction_id, suggestionId=args.suggestion)
@@ -210,10 +232,12 @@ def specs() -> Iterator[AnyToolSpec]:
         description="Apply a suggested match: records the transaction as a payment of the suggested invoice.",
         toolset="transactions",
         risk=Risk.WRITE,
-        operations=(APPLY_SUGGESTION.operation,),
+        operations=(APPLY_SUGGESTION.operation, SUGGESTIONS.operation, GET_INVOICE.operation, GET_CLIENT.operation),
         input_model=ApplySuggestionInput,
         output_model=ItemResult,
         handler=_apply,
+        preview=_preview_apply,
+        escalates=True,
         idempotent=False,
     )
     yield ToolSpec(

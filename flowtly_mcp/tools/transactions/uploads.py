@@ -56,10 +56,8 @@ def _checked(content: bytes, file_name: str, field: str) -> Document:
     return Document(content=content, content_type=content_type, file_name=file_name)
 
 
-def from_path(path_text: str) -> Document:
-    path = Path(path_text).expanduser()
-    if not path.is_file():
-        raise ToolInputError(f"file_path: {path_text} is not a readable file.")
+def from_path(path: Path, path_text: str) -> Document:
+    """The document at `path`, already resolved and checked to be in an allowed place (`upload_places`)."""
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise ToolInputError(f"file_path: the file is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit.")
     try:
