@@ -16,13 +16,13 @@ from typing import Any
 
 import anyio
 import httpx2
-from flowtly_mcp.tools.workflows._logic import as_of
 from mcp import Client
 
 from bench import fixtures
 from bench.stats import peak_rss_mb
 from flowtly_mcp.api import FlowtlyClient
 from flowtly_mcp.finance.aging import AgingFold
+from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.records import ClientView, InvoiceView
 
 DAY = fixtures.TODAY

@@ -8,12 +8,12 @@ tokens for every request.
 from collections import Counter
 
 import pytest
-from flowtly_mcp.tools.catalog import input_schema
 
 from bench.routing import Request, evaluate, index, load_requests, registry_entries, search_ranker
 from bench.tokenizer import count
 from flowtly_mcp.search import TOOL_KEYWORDS, ToolIndex, compact_result
 from flowtly_mcp.tools.all import registry
+from flowtly_mcp.tools.kernel.tool_search import input_schema
 
 WORKFLOWS = {"receivables", "reconciliation", "ksef", "duplicates", "clients", "budgets", "transactions"}
 WORKFLOWS |= {"attachments", "crud"}

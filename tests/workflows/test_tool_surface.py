@@ -15,7 +15,10 @@ from .conftest import ServerFactory
 
 pytestmark = pytest.mark.anyio
 DEFAULT_SURFACE_TOKENS = 4000
-CORE = {"suggest_payment_matches", "reconcile_payment", "send_invoice_to_ksef", "receivables_aging"}
+# The workflows the routing benchmark puts in the default list (flowtly_mcp/tools/default_surface.py).
+CORE = {"top_debtors", "overdue_invoices", "receivables_aging", "client_statement", "reconcile_unmatched"}
+CORE |= {"suggest_payment_matches", "send_invoice_to_ksef", "ksef_status", "send_ksef_correction"}
+CORE |= {"find_duplicate_counterparties"}
 
 
 def tokens(tool: dict[str, Any]) -> float:

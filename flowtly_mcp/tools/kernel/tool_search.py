@@ -1,0 +1,82 @@
+"""What `search_tools` answers: the registry ranked by `flowtly_mcp.search`, rendered compactly for a model.
+
+The index is built once per server (on the first search, not at start-up: most sessions never search), and each
+found tool's input schema only for the best hits a model is likely to call next.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from flowtly_mcp.search import TOOL_KEYWORDS, Entry, ToolIndex, compact_json, result_payload
+from flowtly_mcp.tools.kernel.binding import TOKEN_PARAM, needs_guard
+from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry, Risk
+from flowtly_mcp.tools.kernel.schema_slim import slim
+
+
+class FoundTool(BaseModel):
+    name: str
+    description: str
+    why: str = Field(description="Which of your words matched, and where")
+    risk: str | None = Field(default=None, description="Present when the tool changes data")
+    listed: bool | None = Field(default=None, description="Already in your tool list: call it directly")
+    input_schema: dict[str, Any] | None = Field(default=None, description="Arguments, for execute_tool")
+
+
+class SearchResult(BaseModel):
+    tools: list[FoundTool]
+
+
+def input_schema(spec: AnyToolSpec) -> dict[str, Any]:
+    """The arguments a model passes to `execute_tool` for `spec`, as slim as the tool list's."""
+    schema = spec.input_model.model_json_schema()
+    if needs_guard(spec):
+        schema.setdefault("properties", {})[TOKEN_PARAM] = {"type": "string", "description": "From the preview"}
+    return dict(slim(schema))
+
+
+class ToolSearch:
+    """Ranks every tool outside the catalog for a request; `listed` tools are marked instead of described again."""
+
+    def __init__(self, registry: Registry, listed: frozenset[str], *, read_only: bool) -> None:
+        self._registry = registry
+        self._listed = listed
+        self._read_only = read_only
+
+    @cached_property
+    def _entries(self) -> dict[str, Entry]:
+        return {
+            spec.name: Entry(spec.name, spec.title, spec.description, spec.toolset, TOOL_KEYWORDS.get(spec.name, ""))
+            for spec in self._registry
+            if spec.toolset != "catalog"
+        }
+
+    @cached_property
+    def _index(self) -> ToolIndex:
+        return ToolIndex(self._entries.values())
+
+    def _spec(self, name: str) -> AnyToolSpec:
+        spec = self._registry.get(name)
+        assert spec is not None, name  # the index holds only registered names
+        return spec
+
+    def payload(self, query: str, limit: int) -> dict[str, list[dict[str, Any]]]:
+        """The best `limit` tools for `query` (read tools only on a read-only server), as plain data."""
+        hits = [
+            hit for hit in self._index.search(query) if not self._read_only or self._spec(hit.name).risk is Risk.READ
+        ][:limit]
+        return result_payload(
+            hits,
+            self._entries,
+            schema_of=lambda name: input_schema(self._spec(name)),
+            listed=self._listed,
+            risk_of=lambda name: self._spec(name).risk.value,
+        )
+
+    def text(self, payload: dict[str, list[dict[str, Any]]]) -> str:
+        if not payload["tools"]:
+            return "No tool matches; try other words (English or Polish), e.g. what you want to do and to what."
+        return compact_json(payload)
