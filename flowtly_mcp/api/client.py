@@ -167,6 +167,14 @@ class FlowtlyClient:
             for item in page.items:
                 yield item
 
+    async def pages(
+        self, path: str, params: Params | None = None, *, concurrency: int | None = None
+    ) -> AsyncIterator[Page]:
+        """Every page of a collection in order, `concurrency` requests in flight (the setting's when None): a caller
+        can fold each page as it arrives instead of holding every record."""
+        async for page in self._pages(path, params, concurrency):
+            yield page
+
     async def fetch_all(
         self,
         path: str,
