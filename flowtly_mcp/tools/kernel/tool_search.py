@@ -7,14 +7,16 @@ found tool's input schema only for the best hits a model is likely to call next.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from flowtly_mcp.search import TOOL_KEYWORDS, Entry, ToolIndex, compact_json, result_payload
 from flowtly_mcp.tools.kernel.binding import TOKEN_PARAM, needs_guard
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry, Risk
 from flowtly_mcp.tools.kernel.schema_slim import slim
+
+if TYPE_CHECKING:
+    from flowtly_mcp.search import Entry, ToolIndex
 
 
 class FoundTool(BaseModel):
@@ -46,8 +48,11 @@ class ToolSearch:
         self._listed = listed
         self._read_only = read_only
 
+    # The ranker and its vocabulary are imported on the first search, not when the server starts.
     @cached_property
     def _entries(self) -> dict[str, Entry]:
+        from flowtly_mcp.search import TOOL_KEYWORDS, Entry
+
         return {
             spec.name: Entry(spec.name, spec.title, spec.description, spec.toolset, TOOL_KEYWORDS.get(spec.name, ""))
             for spec in self._registry
@@ -56,6 +61,8 @@ class ToolSearch:
 
     @cached_property
     def _index(self) -> ToolIndex:
+        from flowtly_mcp.search import ToolIndex
+
         return ToolIndex(self._entries.values())
 
     def _spec(self, name: str) -> AnyToolSpec:
@@ -68,6 +75,8 @@ class ToolSearch:
         hits = [
             hit for hit in self._index.search(query) if not self._read_only or self._spec(hit.name).risk is Risk.READ
         ][:limit]
+        from flowtly_mcp.search import result_payload
+
         return result_payload(
             hits,
             self._entries,
@@ -79,4 +88,6 @@ class ToolSearch:
     def text(self, payload: dict[str, list[dict[str, Any]]]) -> str:
         if not payload["tools"]:
             return "No tool matches; try other words (English or Polish), e.g. what you want to do and to what."
+        from flowtly_mcp.search import compact_json
+
         return compact_json(payload)

@@ -1,8 +1,8 @@
 """Receivables over every invoice without holding them: each page is folded into the report as it arrives.
 
-Pages come concurrently (`FlowtlyClient.pages`), in order; each is read into invoice views as they stood on the
-report date, handed to the folds and dropped. The client list (for names) is read beside it. Peak memory is then
-the pages in flight plus the aggregates, not the whole ledger.
+Pages come concurrently (`FlowtlyClient.each_page`) and are folded in the order they arrive, since every fold adds
+up; each is read into invoice views as they stood on the report date, handed to the folds and dropped. The client
+list (for names) is read beside it. Peak memory is then the pages in flight plus the aggregates, not the ledger.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import anyio
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import LIST_CLIENTS, LIST_INVOICES
+from flowtly_mcp.api.models import Page
 from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.records import ClientView, InvoiceView
 from flowtly_mcp.tools.kernel.loading import MAX_WARNINGS, PageProgress, Progress, read_views
@@ -42,23 +43,27 @@ async def fold_invoices(inv: Invocation, day: date, folds: Sequence[Fold], *, cl
     invoice_params = {"client": refs.iri("clients", client_id)} if client_id else None
     warnings: list[str] = []
     problems: list[str] = []
+    report = progress.callback("invoices")
+    done = 0
+    last: int | None = None
     names: dict[str, str] = {}
 
+    async def fold_page(page: Page) -> None:
+        nonlocal done, last
+        views = _read_page(page.items, problems)
+        if client_id is not None:
+            # A server that ignores the client filter must not mix other clients' invoices in.
+            views = [view for view in views if view.client_id == client_id]
+        current = as_of(views, day)
+        for fold in folds:
+            fold.add(current)
+        done += 1
+        last = page.last_page if page.last_page is not None else last
+        await report(done, last)
+
     async def read_invoices() -> None:
-        report = progress.callback("invoices")
-        done = 0
-        last: int | None = None
-        async for page in inv.api.pages(LIST_INVOICES.path(), invoice_params):
-            views = _read_page(page.items, problems)
-            if client_id is not None:
-                # A server that ignores the client filter must not mix other clients' invoices in.
-                views = [view for view in views if view.client_id == client_id]
-            current = as_of(views, day)
-            for fold in folds:
-                fold.add(current)
-            done += 1
-            last = page.last_page if page.last_page is not None else last
-            await report(done, last)
+        # The folds add up, so pages are folded in the order they arrive, with requests kept in flight meanwhile.
+        await inv.api.each_page(LIST_INVOICES.path(), fold_page, invoice_params)
 
     async def read_clients() -> None:
         records = await inv.api.fetch_all(LIST_CLIENTS.path(), on_progress=progress.callback("clients"))
