@@ -73,6 +73,13 @@ async def test_benchmark_through_the_search_tool(tmp_path: Path, mode: str) -> N
     assert one_step == len(requests), misses
 
 
+async def test_five_hits_through_the_tool_fit_in_a_thousand_tokens(tmp_path: Path) -> None:
+    async with Client(_server(tmp_path)) as client:
+        for request in load_requests():
+            result = await client.call_tool("search_tools", {"query": request.text, "limit": 5})
+            assert count(result.content[0].text) <= 1000, request.text  # type: ignore[union-attr]
+
+
 async def test_every_workflow_is_reachable_in_one_step(tmp_path: Path) -> None:
     by_workflow: dict[str, list[Request]] = {}
     for request in load_requests():
