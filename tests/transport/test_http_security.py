@@ -176,4 +176,4 @@ async def test_without_tokens_only_loopback_connections_are_served(sandbox: Sand
         serving(build_app(mcp_server(sandbox), HttpSettings())) as url,
         Client(f"{url}/mcp", mode="legacy") as client,
     ):
-        assert (await client.call_tool("get_client", {"id": 1})).structured_content is not None
+        assert (await client.call_tool("get_invoice", {"id": 10})).structured_content is not None
