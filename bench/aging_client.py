@@ -1,9 +1,9 @@
 """One aging run in a fresh process, so its peak RSS is its own: `python -m bench.aging_client URL WAY CONCURRENCY`.
 
-WAY is `tool` (today's `receivables_aging` through an in-memory MCP client: every invoice is read, then aged) or
-`fold` (the streaming fold: pages are aged as they arrive and dropped). Prints one JSON line: seconds, peak RSS,
-CPU time of the process (start-up
-included), requests and a digest of the report (per-currency totals and invoice counts) to compare the ways.
+WAY is `tool` (the `receivables_aging` tool through an in-memory MCP client, which streams too) or `fold` (the
+streaming fold alone: pages read with the receivables reader, aged as they arrive and dropped). Prints one JSON
+line: seconds, peak RSS, CPU time of the process (start-up included), requests and a digest of the report
+(per-currency totals and invoice counts) to compare the ways.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from mcp import Client
 from bench import fixtures
 from bench.stats import peak_rss_mb
 from flowtly_mcp.api import FlowtlyClient
+from flowtly_mcp.api.models import Page
 from flowtly_mcp.finance.aging import AgingFold
 from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.records import ClientView, InvoiceView
@@ -47,8 +48,10 @@ async def _fold(url: str, concurrency: int, page_size: int) -> tuple[dict[str, A
     async with FlowtlyClient(settings, transport=wire) as api:
 
         async def invoices() -> None:
-            async for record in api.iterate("/invoices"):
-                fold.add(as_of([InvoiceView.from_api(record)], DAY))
+            async def add(page: Page) -> None:
+                fold.add(as_of([InvoiceView.for_receivables(record) for record in page.items], DAY))
+
+            await api.each_page("/invoices", add)
 
         async def clients() -> None:
             for record in await api.fetch_all("/clients"):

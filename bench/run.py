@@ -21,6 +21,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import machine, report
+from bench.merge import merge
 from bench.model import SectionResult
 from bench.processes import REPO, isolated_env
 from bench.section import RESULT_MARKER
@@ -62,6 +63,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", help=f"comma list of sections ({', '.join(SUITES)})")
     parser.add_argument("--write", action="store_true", help="write the report even for a partial run")
+    parser.add_argument(
+        "--merge", action="store_true", help="put the sections run into the committed report, keeping the others"
+    )
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="directory for RESULTS.md and results.json")
     return parser.parse_args(argv)
 
@@ -95,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     host = machine.describe() | {"load_average_before": load_before, "load_average_after": machine.load_average()}
     met, measured = report.summary(sections)
     _log(f"{met} of {measured} targets met in {seconds:.0f} s")
+    if args.only and args.merge:
+        paths = merge(args.out, sections, host, started_at, seconds)
+        _log("merged into " + " and ".join(str(p) for p in paths))
+        return 0 if all(s.error is None for s in sections) else 1
     if args.only and not args.write:
         print(report.markdown(sections, host, started_at, seconds))
         return 0 if all(s.error is None for s in sections) else 1

@@ -66,7 +66,9 @@ def build_server(
     reg = registry()
     selected = reg.selected(settings.toolsets, read_only=settings.read_only)
     tools = [build_tool(spec, settings.confirm) for spec in selected]
-    tools += catalog_tools(reg, frozenset(s.name for s in selected), read_only=settings.read_only)
+    tools += catalog_tools(
+        reg, frozenset(s.name for s in selected), read_only=settings.read_only, policy=settings.confirm
+    )
     # A person's approval is needed (and checked back on) only under auto, and only when anything can write.
     human_approvals = settings.confirm is ConfirmPolicy.AUTO and not settings.read_only
     if human_approvals:

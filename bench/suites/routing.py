@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import routing
+from bench.literal_search import literal_rank
 from bench.model import Figure, SectionResult, Table, Target
 from bench.processes import REPO, flowtly_command, isolated_env
 from bench.stats import median
@@ -24,9 +25,8 @@ from bench.suites.tokens import visible
 from bench.tokenizer import count
 from flowtly_mcp.search import compact_result
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.kernel.catalog import input_schema
-from flowtly_mcp.tools.kernel.catalog import rank as literal_rank
 from flowtly_mcp.tools.kernel.registry import Risk
+from flowtly_mcp.tools.kernel.tool_search import input_schema
 
 TOP1_TARGET = 0.95
 TOP3_TARGET = 1.0
@@ -213,7 +213,7 @@ def run() -> SectionResult:
         f"{len(requests)} requests ({Counter(r.lang for r in requests)['pl']} Polish, with and without diacritics); "
         f"{len(held)} held out. Ranking: `flowtly_mcp.search.ToolIndex` over the registry's names, titles, "
         "descriptions and toolsets plus `flowtly_mcp.search.TOOL_KEYWORDS`; baseline: "
-        "`flowtly_mcp.tools.kernel.catalog.rank` (today's search_tools)."
+        "`bench.literal_search` (search_tools before it)."
     )
     return result
 

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio
 import httpx2
 
 from . import hydra, jsoncodec
@@ -56,7 +57,17 @@ class FlowtlyClient:
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
-        self._requester = Requester(settings, transport, sleep=sleep, clock=clock, rng=rng)
+        self._transport = transport
+        self._sleep, self._clock, self._rng = sleep, clock, rng
+        self._made: Requester | None = None
+
+    @property
+    def _requester(self) -> Requester:
+        # Made on the first request: the HTTP client and its TLS context cost a server's start-up otherwise, before
+        # it has answered `initialize`, and many sessions list tools long before they call one.
+        if self._made is None:
+            self._made = Requester(self.settings, self._transport, sleep=self._sleep, clock=self._clock, rng=self._rng)
+        return self._made
 
     async def __aenter__(self) -> FlowtlyClient:
         return self
@@ -67,7 +78,8 @@ class FlowtlyClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._requester.aclose()
+        if self._made is not None:
+            await self._made.aclose()
 
     def __repr__(self) -> str:
         return f"FlowtlyClient(base_url={self.settings.base_url!r}, auth={self.settings.auth_mode!r})"
@@ -166,6 +178,60 @@ class FlowtlyClient:
         async for page in self._pages(path, params, concurrency):
             for item in page.items:
                 yield item
+
+    async def pages(
+        self, path: str, params: Params | None = None, *, concurrency: int | None = None
+    ) -> AsyncIterator[Page]:
+        """Every page of a collection in order, `concurrency` requests in flight (the setting's when None): a caller
+        can fold each page as it arrives instead of holding every record."""
+        async for page in self._pages(path, params, concurrency):
+            yield page
+
+    async def each_page(
+        self,
+        path: str,
+        handle: Callable[[Page], Awaitable[None]],
+        params: Params | None = None,
+        *,
+        concurrency: int | None = None,
+    ) -> int:
+        """Call `handle` with every page of a collection as soon as it arrives, in whatever order the pages come;
+        returns the number of pages.
+
+        For work that does not depend on order (sums, counts, rankings): `concurrency` requests stay in flight
+        while earlier pages are handled, where `pages` waits for a whole window. The first page tells how many
+        there are; without that, the pages are walked one after another as `pages` does.
+        """
+        target, pairs = self._split_listing(path, params)
+        width = self.settings.concurrency if concurrency is None else max(1, concurrency)
+        first = await self._fetch_page(target, pairs, 1)
+        await handle(first)
+        last = first.last_page
+        if first.next_page is None:
+            return 1
+        if last is None or width == 1:
+            handled = 1
+            async for page in self._pages(path, params, 1):
+                if page.page > 1:
+                    await handle(page)
+                    handled += 1
+            return handled
+        numbers = iter(range(2, last + 1))
+
+        async def worker() -> None:
+            for number in numbers:  # shared: each number is taken by one worker
+                await handle(await self._fetch_page(target, pairs, number))
+
+        try:
+            async with anyio.create_task_group() as group:
+                for _ in range(min(width, last - 1)):
+                    group.start_soon(worker)
+        except BaseExceptionGroup as failures:
+            first_failure: BaseException = failures
+            while isinstance(first_failure, BaseExceptionGroup):
+                first_failure = first_failure.exceptions[0]
+            raise first_failure.with_traceback(first_failure.__traceback__) from None
+        return last
 
     async def fetch_all(
         self,

@@ -156,7 +156,9 @@ class AgingFold:
         equivalent = None
         if self.base_currency_equivalent:
             base = dict(self._base)
-            equivalent = BaseEquivalent(self.base_currency, base, exact_sum(base.values()), tuple(self._missing_rate))
+            # Sorted: pages may be added in any order, the report is the same.
+            missing = tuple(sorted(self._missing_rate, key=lambda invoice_id: (invoice_id.zfill(20), invoice_id)))
+            equivalent = BaseEquivalent(self.base_currency, base, exact_sum(base.values()), missing)
         return AgingReport(
             as_of=self.as_of,
             group_by=self.group_by,

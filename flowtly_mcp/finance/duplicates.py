@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from .identifiers import compact_iban, normalize_iban, tax_key
 from .names import normalize_company_name
 from .records import CounterpartyView
@@ -135,6 +133,9 @@ def _similar_names(by_name: dict[str, list[str]], cutoff: float) -> list[tuple[T
     Names are compared only with names of similar length: a ratio of 92 is impossible between strings whose
     lengths differ by more than about 17%, so sorting by length bounds the comparisons.
     """
+    # Imported here: the server answers tools/list (and most calls) without loading rapidfuzz.
+    from rapidfuzz import fuzz, process
+
     names = sorted((name for name in by_name if len(name) >= MIN_FUZZY_NAME_LENGTH), key=lambda n: (len(n), n))
     factor = 2 * 100 / max(cutoff, 1) - 1
     found: list[tuple[Tier, EvidenceKind, str, list[str]]] = []

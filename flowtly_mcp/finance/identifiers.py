@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
-from stdnum import iban as stdnum_iban
-from stdnum.eu import vat as stdnum_vat
-from stdnum.pl import nip as stdnum_nip
+from functools import cache
+from types import ModuleType
 
 # KSeF accepts only NIPs of this shape; it rejects e.g. 0000000000 even though its checksum is right.
 _KSEF_NIP_PATTERN = re.compile(r"^[1-9]((\d[1-9])|([1-9]\d))\d{7}$")
@@ -22,6 +20,28 @@ _IBAN_SEPARATORS = re.compile(r"[\s\-.]")
 _KSEF_NUMBER_PATTERN = re.compile(r"^(\d{10})-(\d{8})-([0-9A-F]{12})-([0-9A-F]{2})$")
 # Letter runs and digit runs: the parts of an invoice number once separators are dropped.
 RUN_PATTERN = re.compile(r"\d+|[^\W\d_]+")
+
+
+# python-stdnum is imported on first use: a server that validates nothing (answering tools/list) never pays for it.
+@cache
+def _nip() -> ModuleType:
+    from stdnum.pl import nip
+
+    return nip
+
+
+@cache
+def _vat() -> ModuleType:
+    from stdnum.eu import vat
+
+    return vat
+
+
+@cache
+def _iban() -> ModuleType:
+    from stdnum import iban
+
+    return iban
 
 
 def compact_nip(value: str) -> str:
@@ -33,7 +53,7 @@ def compact_nip(value: str) -> str:
 def is_valid_nip(value: str) -> bool:
     """True when the value is a Polish NIP with a correct checksum that KSeF would accept."""
     compact = compact_nip(value)
-    return bool(_KSEF_NIP_PATTERN.match(compact)) and bool(stdnum_nip.is_valid(compact))
+    return bool(_KSEF_NIP_PATTERN.match(compact)) and bool(_nip().is_valid(compact))
 
 
 def normalize_nip(value: str | None) -> str | None:
@@ -46,14 +66,14 @@ def normalize_nip(value: str | None) -> str | None:
 
 def compact_vat(value: str) -> str:
     """Compact an EU VAT number (uppercase, no separators); Greece is written EL, as VIES and KSeF do."""
-    compact = str(stdnum_vat.compact(value)).upper()
+    compact = str(_vat().compact(value)).upper()
     return "EL" + compact[2:] if compact.startswith("GR") else compact
 
 
 def is_valid_eu_vat(value: str) -> bool:
     """True when the value is an EU VAT number (country prefix included) with a correct checksum."""
     try:
-        return bool(stdnum_vat.is_valid(compact_vat(value)))
+        return bool(_vat().is_valid(compact_vat(value)))
     except Exception:  # stdnum raises assorted errors for unknown prefixes; any of them means "not valid"
         return False
 
@@ -91,7 +111,7 @@ def compact_iban(value: str) -> str:
 
 def is_valid_iban(value: str) -> bool:
     """True when the value (IBAN or Polish NRB) has a valid ISO 13616 checksum and country format."""
-    return bool(stdnum_iban.is_valid(compact_iban(value)))
+    return bool(_iban().is_valid(compact_iban(value)))
 
 
 def normalize_iban(value: str | None) -> str | None:

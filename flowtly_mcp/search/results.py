@@ -13,6 +13,9 @@ from typing import Any
 from .ranker import Entry, Hit
 
 SCHEMAS_FOR = 2
+# A second schema only while the schemas together stay this short (about 600 o200k tokens): a result naming
+# create_invoice and another large tool would otherwise cost more than the rest of the answer together.
+SCHEMA_CHARS = 2400
 
 Payload = dict[str, list[dict[str, Any]]]
 
@@ -28,9 +31,11 @@ def result_payload(
 ) -> Payload:
     """The result as data: each hit's name, description and why; `listed` when already in the tool list; its risk
     when it changes data; the input schema for the first `schemas_for` hits that are not listed (a listed tool's
-    schema is already in the model's context)."""
+    schema is already in the model's context), the second and later only while all of them stay under
+    `SCHEMA_CHARS` characters."""
     tools: list[dict[str, Any]] = []
     schemas_left = schemas_for
+    schema_chars = 0
     for hit in hits:
         entry = entries[hit.name]
         found: dict[str, Any] = {"name": hit.name, "description": entry.description, "why": hit.why}
@@ -40,7 +45,11 @@ def result_payload(
         if hit.name in listed:
             found["listed"] = True
         elif schemas_left > 0:
-            found["input_schema"] = dict(schema_of(hit.name))
+            schema = dict(schema_of(hit.name))
+            size = len(compact_json(schema))
+            if schema_chars == 0 or schema_chars + size <= SCHEMA_CHARS:
+                found["input_schema"] = schema
+                schema_chars += size
             schemas_left -= 1
         tools.append(found)
     return {"tools": tools}

@@ -45,8 +45,8 @@ _CONCEPTS: dict[str, str] = {
     "client": """client clients customer customers buyer klient klienci klienta klientów klientem odbiorca nabywca
         kontrahent kontrahenci kontrahentem""",
     "delete": "delete remove erase drop usuń usunąć skasuj wykasuj",
-    "create": """create add new issue make register assign allocate dodaj utwórz stwórz nowy nowa nowego wystaw załóż
-        wystawić przypisz""",
+    "create": """create add new issue make register assign allocate charge dodaj utwórz stwórz nowy nowa nowego
+        wystaw załóż wystawić przypisz""",
     "update": "update change edit modify correct fix zmień edytuj popraw zaktualizuj aktualizuj",
     "list": "list show browse display lista pokaż wyświetl wylistuj",
     "get": "get details detail view read szczegóły",

@@ -6,11 +6,13 @@ The order is the order clients see (and cache): keep it stable.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 
 from flowtly_mcp.tools.clients import clients
 from flowtly_mcp.tools.counterparties import branding, merge
 from flowtly_mcp.tools.crud import crud_specs
+from flowtly_mcp.tools.default_surface import DEFAULT_SURFACE
 from flowtly_mcp.tools.invoices import sending
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry
 from flowtly_mcp.tools.ksef import downloads, raw, send, status
@@ -38,4 +40,6 @@ def workflow_specs() -> Iterator[AnyToolSpec]:
 
 @cache
 def registry() -> Registry:
-    return Registry([*crud_specs(), *special_specs(), *workflow_specs()])
+    specs = [*crud_specs(), *special_specs(), *workflow_specs()]
+    # One list decides the default surface, whatever a declaration says (see default_surface.py).
+    return Registry(replace(spec, core=spec.name in DEFAULT_SURFACE) for spec in specs)

@@ -26,6 +26,7 @@ from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_record, shape
+from flowtly_mcp.tools.plurals import plural_label
 from flowtly_mcp.tools.update_checks import update_check
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -85,8 +86,8 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListContro
 
     return ToolSpec(
         name=f"list_{family.plural}",
-        title=f"List {family.label}s",
-        description=f"List {family.label}s, filtered, paginated.",
+        title=f"List {plural_label(family.label)}",
+        description=f"List {plural_label(family.label)}, filtered, paginated.",
         toolset=family.toolset,
         risk=Risk.READ,
         operations=(operation,),

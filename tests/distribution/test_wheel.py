@@ -108,8 +108,10 @@ def test_the_installed_wheel_serves_the_sandbox_over_stdio(artifacts: dict[str, 
     with stdio_server(argv, clean_env(), cwd=elsewhere) as server:
         assert server.initialize()["serverInfo"]["version"] == __version__
         tools = {tool["name"] for tool in server.request("tools/list")["tools"]}
-        assert {"list_invoices", "search_tools", "execute_tool"} <= tools
-        listed = server.request("tools/call", {"name": "list_invoices", "arguments": {"limit": 3}})
+        assert {"get_invoice", "search_tools", "execute_tool"} <= tools
+        listed = server.request(
+            "tools/call", {"name": "execute_tool", "arguments": {"name": "list_invoices", "arguments": {"limit": 3}}}
+        )
         assert listed["isError"] is False, listed
         assert len(listed["structuredContent"]["items"]) == 3
         # Tools beyond the default list are reachable too: the whole registry came with the wheel.

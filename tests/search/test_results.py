@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from flowtly_mcp.search import Entry, Hit, compact_result, result_payload
+from flowtly_mcp.search.results import SCHEMA_CHARS
 
 ENTRIES = {
     name: Entry(name, name.replace("_", " ").title(), f"Does {name}.", "invoices")
@@ -42,3 +43,13 @@ def test_text_is_compact_json_with_unescaped_polish() -> None:
     assert text.startswith('{"tools":[{"name":"get_invoice","description":"Pobierz fakturę."')
     assert "\n" not in text and '", "' not in text and '": ' not in text
     assert json.loads(text)["tools"][0]["input_schema"] == schema_of("get_invoice")
+
+
+def test_a_second_schema_only_while_the_schemas_stay_short() -> None:
+    def large(name: str) -> dict[str, Any]:
+        fields = {f"field_{n}": {"type": "string", "description": f"about {name}"} for n in range(60)}
+        return {"type": "object", "properties": fields}
+
+    assert len(json.dumps(large("list_invoices"))) > SCHEMA_CHARS
+    tools = result_payload(HITS, ENTRIES, schema_of=large, listed={"get_invoice"}, schemas_for=2)["tools"]
+    assert [("input_schema" in tool) for tool in tools] == [False, True, False, False]

@@ -13,7 +13,7 @@ from bench.routing import Request, evaluate, index, load_requests, registry_entr
 from bench.tokenizer import count
 from flowtly_mcp.search import TOOL_KEYWORDS, ToolIndex, compact_result
 from flowtly_mcp.tools.all import registry
-from flowtly_mcp.tools.kernel.catalog import input_schema
+from flowtly_mcp.tools.kernel.tool_search import input_schema
 
 WORKFLOWS = {"receivables", "reconciliation", "ksef", "duplicates", "clients", "budgets", "transactions"}
 WORKFLOWS |= {"attachments", "crud"}

@@ -120,7 +120,7 @@ def test_readme_tool_table_is_generated_from_the_registry() -> None:
 async def test_default_surface_is_small_and_all_toolsets_add_tools(make_server: ServerFactory) -> None:
     default = {t["name"] for t in await _listed(make_server(FLOWTLY_TOOLSETS="default"))}
     everything = {t["name"] for t in await _listed(make_server(FLOWTLY_TOOLSETS="all"))}
-    assert {"search_tools", "execute_tool", "list_invoices", "get_invoice"} <= default
+    assert {"search_tools", "execute_tool", "top_debtors", "get_invoice"} <= default
     assert default < everything
     assert len(default) <= 25
     assert everything == set(registry().names()) | {"search_tools", "execute_tool"}
@@ -129,7 +129,7 @@ async def test_default_surface_is_small_and_all_toolsets_add_tools(make_server: 
 async def test_read_only_lists_only_read_tools(make_server: ServerFactory) -> None:
     listed = await _listed(make_server(FLOWTLY_READ_ONLY="true"))
     names = {t["name"] for t in listed}
-    assert "list_invoices" in names and "delete_invoice" not in names and "create_invoice" not in names
+    assert "get_invoice" in names and "delete_invoice" not in names and "create_invoice" not in names
     for tool in listed:
         if tool["name"] != "search_tools":
             assert tool["annotations"]["readOnlyHint"] is True, tool["name"]

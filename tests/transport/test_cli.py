@@ -36,7 +36,7 @@ def test_tools_lists_the_default_surface(database: Path) -> None:
     done = flowtly_mcp("--sandbox", "--sandbox-db", str(database), "tools")
     assert done.returncode == 0, done.stderr
     names = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
-    assert {"list_invoices", "get_invoice", "search_tools", "execute_tool"} <= set(names)
+    assert {"top_debtors", "get_invoice", "search_tools", "execute_tool"} <= set(names)
     assert "delete_client_contact" not in names  # not in the default toolsets
 
 

@@ -59,7 +59,7 @@ def inspect(inspector: Path, target: list[str], tmp_path: Path) -> Any:
 
 def test_the_inspector_drives_the_server_end_to_end(inspect: Any) -> None:
     tools = {tool["name"]: tool for tool in inspect("tools/list")["tools"]}
-    assert {"get_invoice", "list_invoices", "send_invoice_to_ksef", "search_tools", "execute_tool"} <= set(tools)
+    assert {"get_invoice", "top_debtors", "send_invoice_to_ksef", "search_tools", "execute_tool"} <= set(tools)
     assert tools["send_invoice_to_ksef"]["annotations"]["destructiveHint"] is True
     assert tools["get_invoice"]["annotations"]["readOnlyHint"] is True
 

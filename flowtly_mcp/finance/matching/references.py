@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import OSA
-
 from ..identifiers import RUN_PATTERN, invoice_number_runs, loose_key_of_runs
 from ..mpp import MppTitle
 from .index import MIN_TEXT_KEY_LENGTH, MIN_TYPO_KEY_LENGTH, MatchIndex, number_shape
@@ -65,6 +63,9 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> Titl
     so an exact number is never out-voted by its sequential neighbours. When nothing is found, a number shaped
     like the organisation's own (``FV/2026/11/0917``) that names no invoice is reported as unknown.
     """
+    # Imported on the first match, not when the server starts (module imports are cached after that).
+    from rapidfuzz.distance import OSA
+
     scan = TitleReferences()
     found, notes = scan.found, scan.notes
     sources: list[tuple[str, list[_Window]]] = []

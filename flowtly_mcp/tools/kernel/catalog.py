@@ -4,14 +4,13 @@ The default tool list stays small while all documented endpoints stay reachable;
 the same path as direct calls (validation, guards, read-only rules, error boundary, audit).
 """
 
-import re
 from typing import Annotated, Any
 
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools import Tool
-from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel, Field
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field
 
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.binding import (
@@ -19,90 +18,29 @@ from flowtly_mcp.tools.kernel.binding import (
     Checked,
     check_arguments,
     decide,
-    needs_guard,
     refuse_unknown_arguments,
     run_checked,
 )
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
-from flowtly_mcp.tools.kernel.policy import described
-from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Registry, Risk
+from flowtly_mcp.tools.kernel.registry import Registry, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState
-from flowtly_mcp.tools.kernel.schema_slim import slim
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-class FoundTool(BaseModel):
-    name: str
-    title: str
-    description: str
-    toolset: str
-    risk: str
-    listed: bool = Field(description="Already in your tool list; call it directly")
-    input_schema: dict[str, Any] | None = Field(default=None, description="Arguments, for execute_tool")
+from flowtly_mcp.tools.kernel.schema_slim import slim_output
+from flowtly_mcp.tools.kernel.tool_search import SearchResult, ToolSearch
 
 
-class SearchResult(BaseModel):
-    tools: list[FoundTool]
-
-
-def _words(text: str) -> set[str]:
-    words = set(_WORD.findall(text.lower()))
-    # Plural and singular both match: "invoices" finds get_invoice.
-    return words | {w[:-1] for w in words if w.endswith("s")} | {w[:-3] + "y" for w in words if w.endswith("ies")}
-
-
-def rank(registry: Registry, query: str) -> list[AnyToolSpec]:
-    wanted = _words(query)
-    scored: list[tuple[int, str, AnyToolSpec]] = []
-    for spec in registry:
-        if spec.toolset == "catalog":
-            continue
-        name_words = _words(spec.name.replace("_", " "))
-        text_words = _words(f"{spec.title} {spec.description} {spec.toolset} {' '.join(spec.operations)}")
-        score = 3 * len(wanted & name_words) + len(wanted & text_words)
-        if score:
-            scored.append((-score, spec.name, spec))
-    return [spec for _, _, spec in sorted(scored, key=lambda item: (item[0], item[1]))]
-
-
-def input_schema(spec: AnyToolSpec, *, agent_tokens: bool = False) -> dict[str, Any]:
-    schema = spec.input_model.model_json_schema()
-    if needs_guard(spec) and agent_tokens:
-        schema.setdefault("properties", {})[TOKEN_PARAM] = {"type": "string", "description": "From the preview"}
-    return dict(slim(schema))
-
-
-def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool) -> list[Tool]:
+def catalog_tools(
+    registry: Registry, listed: frozenset[str], *, read_only: bool, policy: ConfirmPolicy = ConfirmPolicy.AUTO
+) -> list[Tool]:
     """The two meta tools, bound to the full registry."""
 
+    finder = ToolSearch(registry, listed, read_only=read_only, policy=policy)
+
     async def search_tools(
-        query: Annotated[str, Field(min_length=1, max_length=200, description="What you want to do")],
+        query: Annotated[str, Field(min_length=1, max_length=200, description="What you want to do, in your words")],
         limit: Annotated[int, Field(ge=1, le=20, description="At most this many tools")] = 5,
-        ctx: Context[Any, Any] | None = None,
-    ) -> SearchResult:
-        state: AppState | None = ctx.request_context.lifespan_context if ctx is not None else None
-        read_only = state.settings.read_only if state is not None else False
-        agent_tokens = state is not None and state.settings.confirm is ConfirmPolicy.AGENT
-        found = [s for s in rank(registry, query) if not read_only or s.risk is Risk.READ][:limit]
-        return SearchResult(
-            tools=[
-                FoundTool(
-                    name=s.name,
-                    title=s.title,
-                    description=s.description
-                    if state is None
-                    else described(
-                        s.description, state.settings.confirm, guarded=needs_guard(s), always=s.risk.guarded
-                    ),
-                    toolset=s.toolset,
-                    risk=s.risk.value,
-                    listed=s.name in listed,
-                    input_schema=None if s.name in listed else input_schema(s, agent_tokens=agent_tokens),
-                )
-                for s in found
-            ]
-        )
+    ) -> CallToolResult:
+        payload = finder.payload(query, limit)
+        return CallToolResult(content=[TextContent(type="text", text=finder.text(payload))], structured_content=payload)
 
     async def resolve_arguments(ctx: Context[Any, Any], name: str, arguments: dict[str, Any]) -> Checked:
         state: AppState = ctx.request_context.lifespan_context
@@ -147,9 +85,11 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         search_tools,
         name="search_tools",
         title="Search tools",
-        description="Find tools beyond your list (all 127 Flowtly endpoints are covered) with their input schemas.",
+        description="Find the tool for a task among all Flowtly tools (English or Polish words); the best hits come "
+        "with input schemas for execute_tool.",
         annotations=_annotations(read_only=True),
         meta={"flowtly-mcp/toolset": "catalog", "flowtly-mcp/risk": "read"},
+        structured_output=False,
     )
     execute = Tool.from_function(
         execute_tool,
@@ -160,7 +100,7 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         meta={"flowtly-mcp/toolset": "catalog", "flowtly-mcp/risk": "read" if read_only else "destructive"},
         structured_output=False,
     )
-    refuse_unknown_arguments(search)
+    refuse_unknown_arguments(search, output_schema=slim_output(SearchResult.model_json_schema()))
     # The result is the called tool's own structured content, whatever its shape.
     refuse_unknown_arguments(
         execute, output_schema={"type": "object", "description": "The called tool's structured result"}

@@ -1,7 +1,8 @@
 """Receivables tools: aging, overdue invoices, a client's statement with a running balance, and top debtors.
 
-Each reads every relevant invoice (pages fetched concurrently, with progress), turns it into a `finance` view and
-lets `finance.aging` / `finance.statement` do the arithmetic: exact Decimal, one currency at a time.
+Aging, overdue and top debtors fold each page of invoices as it arrives (`streaming.py`: pages fetched
+concurrently, with progress, never all held); the statement reads one client's invoices. `finance.aging` /
+`finance.statement` do the arithmetic: exact Decimal, one currency at a time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import GET_CLIENT, LIST_CLIENTS, LIST_INVOICES
 from flowtly_mcp.apps.mcp_apps import view_tool_meta
 from flowtly_mcp.apps.receivables_view import RECEIVABLES_VIEW_URI
-from flowtly_mcp.finance.aging import BUCKETS, AgingLine, aging_report, overdue, top_debtors
+from flowtly_mcp.finance.aging import BUCKETS, AgingFold, AgingLine, DebtorsFold, OverdueFold
 from flowtly_mcp.finance.allocation import as_of
 from flowtly_mcp.finance.calendar import today_in_poland
 from flowtly_mcp.finance.money import quantize, totals_by_currency
@@ -26,6 +27,7 @@ from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.receivables import models as m
+from flowtly_mcp.tools.receivables.streaming import fold_invoices
 
 TOOLSET = "workflows"
 
@@ -70,8 +72,9 @@ def _line(line: AgingLine, name: str | None) -> m.AgingLineOut:
 
 async def _aging(inv: Invocation, args: m.AgingInput) -> m.AgingOut:
     day = args.as_of or today_in_poland()
-    books = await load_books(inv, day)
-    report = aging_report(books.invoices, day, args.group_by, args.pln_equivalent)
+    fold = AgingFold(day, args.group_by, args.pln_equivalent)
+    books = await fold_invoices(inv, day, [fold])
+    report = fold.report()
     equivalent = None
     if report.base_equivalent is not None:
         base = report.base_equivalent
@@ -102,8 +105,9 @@ def _display(amount: Decimal) -> Decimal:
 async def _overdue(inv: Invocation, args: m.OverdueInput) -> m.OverdueOut:
     day = args.as_of or today_in_poland()
     client_id = ref_id(args.client, "clients", "client") if args.client is not None else None
-    books = await load_books(inv, day, client_id=client_id)
-    items = overdue(books.invoices, day, args.min_days, client_id)
+    fold = OverdueFold(day, args.min_days, client_id)
+    books = await fold_invoices(inv, day, [fold], client_id=client_id)
+    items = fold.items()
     return m.OverdueOut(
         as_of=day,
         items=dumped_all(
@@ -164,8 +168,9 @@ async def _statement(inv: Invocation, args: m.StatementInput) -> m.StatementOut:
 
 async def _top_debtors(inv: Invocation, args: m.TopDebtorsInput) -> m.TopDebtorsOut:
     day = args.as_of or today_in_poland()
-    books = await load_books(inv, day)
-    ranked = top_debtors(books.invoices, day, args.n)
+    fold = DebtorsFold(day)
+    books = await fold_invoices(inv, day, [fold])
+    ranked = fold.top(args.n)
     return m.TopDebtorsOut(
         as_of=day,
         currencies=dumped_all(
