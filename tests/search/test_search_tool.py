@@ -103,7 +103,8 @@ async def test_result_is_compact_and_explains_each_hit(tmp_path: Path) -> None:
         with_schema = [tool["name"] for tool in tools if "input_schema" in tool]
         assert 1 <= len(with_schema) <= 2, "schemas only for the best unlisted hits"
         assert all(tool["name"] not in listed for tool in tools if "input_schema" in tool)
-        assert "confirmation_token" in tools[0]["input_schema"]["properties"]
+        # Under the default policy a person approves: no token argument is published, in the list or here.
+        assert "confirmation_token" not in tools[0]["input_schema"]["properties"]
         assert count(result.content[0].text) <= 1000  # type: ignore[union-attr]
         polish = await _found(client, "kto nam najwięcej zalega", 1)
         assert polish[0]["name"] == "top_debtors"
