@@ -14,18 +14,21 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, canonical, elicitation_message
+from flowtly_mcp.tools.kernel.numbers import resolve_invoice_numbers
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
 
 TOKEN_PARAM = "confirmation_token"
 _TOKEN_HELP = "From the preview, once the user approved"
-_CONTROL = frozenset({TOKEN_PARAM})
+# Where the SDK's argument model hands unknown argument names on, so that the guard's resolver sees them too.
+UNKNOWN_PARAM = "unknown_arguments__"
+_CONTROL = frozenset({TOKEN_PARAM, UNKNOWN_PARAM})
 
 
 def needs_guard(spec: ToolSpec) -> bool:
@@ -88,7 +91,15 @@ _MISSING: Any = _Missing()
 
 
 class _LenientArguments(ArgModelBase):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    # Unknown names pass through to our own validation, which names them and lists the tool's arguments; the SDK's
+    # refusal would be raw pydantic text.
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    def model_dump_one_level(self) -> dict[str, Any]:
+        unknown = dict(self.model_extra or {})
+        if getattr(self, UNKNOWN_PARAM, None) not in (None, _MISSING):  # a caller using the name itself
+            unknown[UNKNOWN_PARAM] = True
+        return {**super().model_dump_one_level(), **unknown, UNKNOWN_PARAM: unknown}
 
 
 def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
@@ -96,8 +107,17 @@ def validate_input(spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
     token = raw.get(TOKEN_PARAM, _MISSING)
     if token is not _MISSING and token is not None and not (isinstance(token, str) and 0 < len(token) <= 2000):
         raise ToolInputError(f"{TOKEN_PARAM}: must be the token text from this tool's preview. Fix it and call again.")
-    given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
+    unknown = raw.get(UNKNOWN_PARAM)
+    extra = dict(unknown) if isinstance(unknown, dict) else {}
+    if UNKNOWN_PARAM in extra:
+        raise ToolInputError(f"Invalid arguments — {UNKNOWN_PARAM} is not an argument of this tool; remove it.")
+    given = {k: v for k, v in {**raw, **extra}.items() if k not in _CONTROL and v is not _MISSING}
     return spec.input_model.model_validate(given)
+
+
+async def prepared_input(state: AppState, spec: ToolSpec, raw: dict[str, Any]) -> BaseModel:
+    """Validated arguments with invoice numbers resolved to ids, so preview and body act on the same record."""
+    return await resolve_invoice_numbers(state.api, validate_input(spec, raw))
 
 
 async def guard_decision(
@@ -238,17 +258,18 @@ def build_tool(spec: ToolSpec) -> Tool:
         async def resolve_guard(ctx: Context[Any, Any], **kwargs: Any) -> Decision | Elicit[Confirm]:
             state: AppState = ctx.request_context.lifespan_context
             try:
-                args = validate_input(spec, kwargs)
-            except (ValidationError, ToolInputError) as exc:
+                args = await prepared_input(state, spec, kwargs)
+            except Exception as exc:
                 return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
             token = kwargs.get(TOKEN_PARAM)
             return await guard_decision(state, spec, args, token if isinstance(token, str) else None, ctx)
 
         resolver_params = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)] + [
-            inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Any)
+            for name in [*(p.name for p in params), UNKNOWN_PARAM]
         ]
         resolve_guard.__signature__ = inspect.Signature(resolver_params)  # type: ignore[attr-defined]
-        resolve_guard.__annotations__ = {"ctx": Context, **{p.name: Any for p in params}}
+        resolve_guard.__annotations__ = {"ctx": Context, **{p.name: Any for p in params}, UNKNOWN_PARAM: Any}
         approval_annotation = Annotated[ElicitationResult[Confirm], Resolve(resolve_guard)]
         params.append(inspect.Parameter("approval", inspect.Parameter.KEYWORD_ONLY, annotation=approval_annotation))
         annotations["approval"] = approval_annotation
@@ -259,13 +280,15 @@ def build_tool(spec: ToolSpec) -> Tool:
     async def call(ctx: Context[Any, Any], approval: Any = None, **kwargs: Any) -> CallToolResult:
         state: AppState = ctx.request_context.lifespan_context
         try:
-            args = validate_input(spec, kwargs)
-        except (ValidationError, ToolInputError) as exc:
+            args = await prepared_input(state, spec, kwargs)
+        except Exception as exc:
             return error_result(describe_failure(exc, spec.name))
         return await run_call(state, spec, args, ctx, approval)
 
-    call.__signature__ = inspect.Signature(params, return_annotation=output)  # type: ignore[attr-defined]
-    call.__annotations__ = {**annotations, "return": output}
+    # Declared so that the guard's resolver may ask for it by name; left out of the published schema below.
+    unknown = inspect.Parameter(UNKNOWN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Any, default=None)
+    call.__signature__ = inspect.Signature([*params, unknown], return_annotation=output)  # type: ignore[attr-defined]
+    call.__annotations__ = {**annotations, UNKNOWN_PARAM: Any, "return": output}
     call.__name__ = spec.name
     tool = Tool.from_function(
         call,
@@ -284,7 +307,9 @@ def build_tool(spec: ToolSpec) -> Tool:
         __base__=_LenientArguments,
         **cast(dict[str, Any], dict.fromkeys(published.model_fields, (Any, _MISSING))),
     )
-    tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
+    schema = published.model_json_schema(by_alias=True)
+    schema.get("properties", {}).pop(UNKNOWN_PARAM, None)
+    tool.parameters = slim_input(schema, keep_null=spec.nullable_inputs)
     if guarded:
         # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
         tool.fn_metadata.output_schema = GUARDED_OUTPUT_SCHEMA

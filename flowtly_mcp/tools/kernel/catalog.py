@@ -11,17 +11,17 @@ from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools.base import Tool
 from mcp.types import CallToolResult, ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from flowtly_mcp.tools.kernel.binding import (
     TOKEN_PARAM,
     error_result,
     guard_decision,
     needs_guard,
+    prepared_input,
     run_call,
-    validate_input,
 )
-from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
+from flowtly_mcp.tools.kernel.errors import describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
 from flowtly_mcp.tools.kernel.registry import Registry, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import AppState
@@ -105,8 +105,8 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if spec is None or not needs_guard(spec):
             return Decision(approved=True, via="not-needed")
         try:
-            args = validate_input(spec, arguments)
-        except (ValidationError, ToolInputError) as exc:
+            args = await prepared_input(state, spec, arguments)
+        except Exception as exc:
             return Decision(approved=False, via="none", refusal=describe_failure(exc, name))
         return await guard_decision(state, spec, args, arguments.get(TOKEN_PARAM), ctx)
 
@@ -123,8 +123,8 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
         if state.settings.read_only and spec.risk is not Risk.READ:
             return error_result(f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
         try:
-            args = validate_input(spec, arguments)
-        except (ValidationError, ToolInputError) as exc:
+            args = await prepared_input(state, spec, arguments)
+        except Exception as exc:
             return error_result(describe_failure(exc, name))
         return await run_call(state, spec, args, ctx, approval if needs_guard(spec) else None)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,11 +47,25 @@ def _singular(family: str) -> str:
     return name if name.startswith("e-") else name.replace("-", " ")
 
 
+def _problem(item: Mapping[str, Any]) -> str:
+    """One validation problem in plain words: pydantic's own text, without its type tags and prefixes."""
+    kind = item.get("type")
+    if kind == "extra_forbidden":
+        return "is not an argument of this tool; remove it (the tool's input schema lists its arguments)"
+    if kind == "missing":
+        return "is required"
+    message = str(item.get("msg") or "is not valid")
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[:1].lower() + message[1:]
+
+
 def format_validation_error(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_url=False)[:8]:
         where = ".".join(str(p) for p in item["loc"]) or "arguments"
-        parts.append(f"{where}: {item['msg']}")
+        problem = _problem(item)
+        parts.append(f"{where} {problem}" if problem.startswith("is ") else f"{where}: {problem}")
     more = len(error.errors()) - 8
     suffix = f" (and {more} more)" if more > 0 else ""
     return "Invalid arguments — " + "; ".join(parts) + suffix + ". Fix these fields and call again."

@@ -59,11 +59,13 @@ _IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be chan
 
 
 class SendInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI or URL")
+    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs or URLs")
+    invoices: list[InvoiceRef] = Field(
+        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
+    )
 
 
 class CorrectionRow(InputModel):
