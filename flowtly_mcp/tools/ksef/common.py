@@ -1,8 +1,12 @@
 """What the KSeF workflow tools share: reading an invoice's KSeF state, preflight, polling, saving the UPO.
 
-KSeF verifies invoices asynchronously: a sent invoice is first accepted (100), then processed (150), and only
-then issued (200, with a KSeF number and an official receipt, the UPO) or rejected. Flowtly shows that state on
-the invoice (`eInvoicing`), so the tools poll the invoice, a bounded number of times with growing waits.
+KSeF verifies invoices asynchronously: a sent invoice is received, processed, and only then accepted (with a KSeF
+number and an official receipt, the UPO) or rejected. Flowtly shows that state on the invoice (`eInvoicing`), so
+the tools poll the invoice, a bounded number of times with growing waits.
+
+Flowtly's status words are not published, so the verdict rests on published facts: a KSeF number
+(`einvoicingNumber`) is assigned only on acceptance, and a rejection carries its `rejectionReason` (or the status
+`rejected`). Anything else with a submission on record is still in KSeF's hands, whatever the word says.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ DOWNLOAD_XML = op("GET", "/e-invoicing/invoices/{id}/download/xml")
 DOWNLOAD_UPO = op("GET", "/e-invoicing/invoices/{id}/download/upo")
 EI_PATH = "/e-invoicing/invoices"
 
-IN_FLIGHT = frozenset({"accepted", "processing"})
-IN_FLIGHT_CODES = frozenset({100, 150})
+ACCEPTED = "success"
+REJECTED = "rejected"
 # Waits before each status read: the first read is immediate; about half a minute in all.
 POLL_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 STILL_PROCESSING = "KSeF is still processing: do not send again; call ksef_status later to get the result."
@@ -56,8 +60,32 @@ def code_of(state: Mapping[str, Any]) -> int | None:
         return None
 
 
+def accepted_number(state: Mapping[str, Any]) -> str | None:
+    """The KSeF number of an accepted invoice; KSeF assigns one only on acceptance."""
+    return ksef_number_of({"eInvoicing": dict(state)}) if state else None
+
+
+def is_rejected(state: Mapping[str, Any]) -> bool:
+    if not state or accepted_number(state):
+        return False
+    code = code_of(state)
+    return (
+        status_of(state) == REJECTED or bool(_text(state.get("rejectionReason"))) or (code is not None and code >= 300)
+    )
+
+
 def in_flight(state: Mapping[str, Any]) -> bool:
-    return status_of(state) in IN_FLIGHT or code_of(state) in IN_FLIGHT_CODES
+    """Sent, and KSeF's verdict (a KSeF number or a rejection) not in yet."""
+    return bool(state) and status_of(state) != "not_sent" and not accepted_number(state) and not is_rejected(state)
+
+
+def verdict(state: Mapping[str, Any]) -> str:
+    """success (a KSeF number), rejected, not_sent, or Flowtly's own word while KSeF is still processing."""
+    if accepted_number(state):
+        return ACCEPTED
+    if is_rejected(state):
+        return REJECTED
+    return status_of(state)
 
 
 def invoice_path(invoice_id: str) -> str:
@@ -74,12 +102,12 @@ async def read_invoice(inv: Invocation, invoice_id: str) -> Record:
 
 def outcome(invoice_id: str, record: Mapping[str, Any], state: Mapping[str, Any]) -> m.KsefOut:
     """The answer for an invoice's current KSeF state, with a hint whenever the person has something to do."""
-    status = status_of(state)
+    status = verdict(state)
     code = code_of(state)
-    number = ksef_number_of({"eInvoicing": dict(state)}) if state else None
+    number = accepted_number(state)
     notes: list[str] = []
     hint = None
-    if status == "rejected" or (code is not None and code >= 300):
+    if status == REJECTED:
         fix = specific_fix(_text(state.get("rejectionReason")))
         hint = f"{fix} {rejection_hint(code)}" if fix else rejection_hint(code)
         original = _original_number(state)
@@ -131,10 +159,24 @@ async def poll(inv: Invocation, invoice_id: str, state: Mapping[str, Any]) -> tu
 
 
 async def save_upo(inv: Invocation, invoice_id: str, ksef_number: str) -> m.UpoOut:
-    """Download the official receipt and keep it in the download directory, like any other download."""
+    """Download the official receipt and keep it in the download directory; the resource serves it too."""
     download = await inv.api.download("GET", ei_path(invoice_id, "download/upo"), accept="application/xml")
-    saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=None, inline=False)
-    return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size)
+    resource = upo_resource(invoice_id)
+    saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=resource, inline=False)
+    return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size, resource_uri=resource)
+
+
+def upo_resource(invoice_id: str) -> str:
+    return f"flowtly://invoices/{refs.quote_id(invoice_id)}/upo"
+
+
+def rejected_error(result: m.KsefOut) -> ToolRefused:
+    """A KSeF rejection as the tool's error: KSeF's reason and what to do, never a result that reads as success."""
+    which = f"invoice {result.number} ({result.invoice})" if result.number else f"invoice {result.invoice}"
+    code = f" with status {result.code}" if result.code is not None else ""
+    reason = result.reason or "no reason given"
+    notes = "".join(f" Note: {note}." for note in result.notes)
+    return ToolRefused(f"KSeF rejected {which}{code}: {reason}. {result.hint or ''}{notes}".strip())
 
 
 @dataclass(frozen=True)
@@ -155,7 +197,9 @@ async def run_preflight(inv: Invocation, invoice_id: str) -> Preflight:
     parent = None
     if str(record.get("type") or "").upper().startswith("KOR") and isinstance(record.get("parent"), str):
         parent = await inv.api.get(str(record["parent"]))
-    checks = preflight(record, seller_nip or "", today_in_poland(), parent_json=parent)
+    # The buyer's address is checked on the client record (KSeF rejects an invoice without it).
+    client = await _client_of(inv, record)
+    checks = preflight(record, seller_nip or "", today_in_poland(), parent_json=parent, client_json=client)
     if is_draft:
         # The FA XML (and so the seller NIP) exists only for issued invoices; the draft check already says it all.
         checks = [check for check in checks if check.name != "seller_nip"]
@@ -174,6 +218,18 @@ async def run_preflight(inv: Invocation, invoice_id: str) -> Preflight:
     return Preflight(record, checks)
 
 
+async def _client_of(inv: Invocation, record: Mapping[str, Any]) -> Record | None:
+    client = record.get("client")
+    if isinstance(client, Mapping):
+        return dict(client)
+    if not isinstance(client, str) or not client.strip():
+        return None
+    try:
+        return await inv.api.get(client)
+    except api_errors.NotFound:
+        return None
+
+
 async def _seller_nip(inv: Invocation, invoice_id: str) -> str | None:
     try:
         download = await inv.api.download("GET", ei_path(invoice_id, "download/xml"), accept="application/xml")
@@ -187,8 +243,11 @@ def refusal(preflight: Preflight, what: str) -> ToolRefused:
     problems = "; ".join(f"{check.message} ({check.fix})" if check.fix else check.message for check in preflight.failed)
     state = state_of(preflight.record)
     current = ""
-    if state:
+    if is_rejected(state):
+        reason = _text(state.get("rejectionReason")) or "no reason given"
+        current = f" KSeF rejected the last submission ({reason}) and the defect is still there."
+    elif state:
         number = ksef_number_of(preflight.record)
-        current = f" Current KSeF state: status {status_of(state)}" + (f", KSeF number {number}" if number else "")
+        current = f" Current KSeF state: status {verdict(state)}" + (f", KSeF number {number}" if number else "")
         current += "."
     return ToolRefused(f"Not {what}: {problems}.{current} Nothing was sent.")

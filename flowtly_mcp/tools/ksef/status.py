@@ -23,7 +23,7 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     record = await read_invoice(inv, invoice_id)
     result = outcome(invoice_id, record, state_of(record))
-    if args.upo and result.status == "success" and result.ksef_number:
+    if args.upo and result.ksef_number:
         result.upo = dumped(await save_upo(inv, invoice_id, result.ksef_number))
     return result
 
