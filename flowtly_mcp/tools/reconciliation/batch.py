@@ -123,13 +123,21 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
         return None
     batch = await plan_batch(inv, args, Progress.silent())
     apply = []
+    warnings: list[str] = []
     state: list[Any] = []
     for outcome in _auto(batch):
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
         apply.append(
-            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)}): {targets}"
+            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)} "
+            f"{transaction.currency}): {targets(outcome.chosen.allocations)}"
         )
+        if outcome.chosen.excess:
+            # The same warning reconcile_payment gives for one payment.
+            warnings.append(
+                f"over-payment: {transaction.id}: {decimal_text(outcome.chosen.excess)} {transaction.currency} "
+                "stays on the transaction as a credit"
+            )
         state.append(
             [
                 transaction.id,
@@ -146,7 +154,7 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
             "no_match": counts["no_match"],
             "already_applied": batch.already_applied,
         },
-        warnings=[] if apply else ["Nothing would be applied: no payment has a confident match."],
+        warnings=warnings if apply else ["Nothing would be applied: no payment has a confident match."],
         fingerprint=fingerprint(state),
     )
 
@@ -157,6 +165,8 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
     result = _proposals(batch, args.dry_run)
     if args.dry_run:
         return result
+    # Once applying, each confident match is reported once: in `applied`, or in `skipped` with the reason.
+    result.auto = []
     auto = _auto(batch)
     progress.next_phase()
     for done, outcome in enumerate(auto):
