@@ -20,10 +20,11 @@ import anyio
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api import refs
 from flowtly_mcp.finance.calendar import today_in_poland
+from flowtly_mcp.finance.fa_summary import fa_summary
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.finance.ksef import Check, fa_seller_nip, ksef_number_of, preflight, rejection_hint, specific_fix
-from flowtly_mcp.finance.wire import embedded
-from flowtly_mcp.tools.kernel.endpoints import op
+from flowtly_mcp.finance.wire import embedded, iri_id
+from flowtly_mcp.tools.kernel.endpoints import endpoint, op
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.files import save_download
 from flowtly_mcp.tools.kernel.loading import Progress
@@ -53,11 +54,24 @@ def status_of(state: Mapping[str, Any]) -> str:
     return str(state.get("status") or "not_sent")
 
 
+def last_answer(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    """KSeF's latest answer kept in the published `providerPayload` (one answer, or the history as a list)."""
+    payload = state.get("providerPayload")
+    if isinstance(payload, list):
+        answers = [entry for entry in payload if isinstance(entry, Mapping)]
+        return answers[-1] if answers else {}
+    return payload if isinstance(payload, Mapping) else {}
+
+
 def code_of(state: Mapping[str, Any]) -> int | None:
-    try:
-        return int(state["statusCode"]) if state.get("statusCode") is not None else None
-    except (TypeError, ValueError):
-        return None
+    """KSeF's status code: `statusCode` where a server gives it (unpublished), else KSeF's latest answer."""
+    for value in (state.get("statusCode"), last_answer(state).get("code")):
+        if value is not None and not isinstance(value, bool):
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                continue
+    return None
 
 
 def accepted_number(state: Mapping[str, Any]) -> str | None:
@@ -135,8 +149,7 @@ def _text(value: Any) -> str | None:
 
 
 def _original_number(state: Mapping[str, Any]) -> str | None:
-    payload = state.get("providerPayload")
-    extensions = payload.get("extensions") if isinstance(payload, Mapping) else None
+    extensions = last_answer(state).get("extensions")
     value = extensions.get("originalKsefNumber") if isinstance(extensions, Mapping) else None
     return str(value) if value else None
 
@@ -251,3 +264,38 @@ def refusal(preflight: Preflight, what: str) -> ToolRefused:
         current = f" Current KSeF state: status {verdict(state)}" + (f", KSeF number {number}" if number else "")
         current += "."
     return ToolRefused(f"Not {what}: {problems}.{current} Nothing was sent.")
+
+
+INBOUND_XML = endpoint("GET", "/e-invoicing/invoices/inbound/{id}/download/xml")
+# What an inbound e-invoice's FA document states that its published e-invoicing record does not.
+FA_FIELDS = ("invoiceNumber", "sellerName", "sellerTin", "issueDate", "amount", "currency")
+
+
+async def inbound_facts(inv: Invocation, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with number, seller, issue date, gross and currency filled from its FA document where missing.
+
+    Flowtly publishes none of them on e-invoicing records; a document that cannot be read leaves them unknown.
+    """
+    filled = dict(record)
+    record_id = record.get("id") or iri_id(record.get("@id"))
+    if all(filled.get(name) not in (None, "") for name in FA_FIELDS) or record_id is None:
+        return filled
+    try:
+        download = await inv.api.download("GET", INBOUND_XML.path(id=record_id), accept="application/xml")
+    except api_errors.ApiError:
+        return filled
+    summary = fa_summary(download.content)
+    if summary is None:
+        return filled
+    found = {
+        "invoiceNumber": summary.number,
+        "sellerName": summary.seller_name,
+        "sellerTin": summary.seller_nip,
+        "issueDate": summary.issued.isoformat() if summary.issued else None,
+        "amount": summary.gross,
+        "currency": summary.currency,
+    }
+    for name, value in found.items():
+        if filled.get(name) in (None, "") and value is not None:
+            filled[name] = value
+    return filled

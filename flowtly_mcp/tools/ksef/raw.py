@@ -33,6 +33,7 @@ from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResu
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, members, plain, shape, total_of
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
+from flowtly_mcp.tools.ksef.common import INBOUND_XML, inbound_facts
 
 OPEN_SESSION = endpoint("POST", "/e-invoicing/ksef/session")
 SEND_ONE = endpoint("POST", "/e-invoicing/invoices/{id}/send")
@@ -236,7 +237,7 @@ async def _queue(inv: Invocation, _: Any) -> ActionResult:
 async def _sync(inv: Invocation, args: Any) -> InboundResult:
     body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
     answer = await inv.api.post_action(INBOUND_SYNC.path(), body)
-    items = [plain(compact_record(m, keep=["id", *INBOUND_FIELDS])) for m in members(answer)]
+    items = [plain(compact_record(await inbound_facts(inv, m), keep=["id", *INBOUND_FIELDS])) for m in members(answer)]
     total = total_of(answer)
     message = None
     if total is not None and total > len(items):
@@ -317,7 +318,7 @@ def specs() -> Iterator[ToolSpec]:
         description="Synchronise purchase invoices received through KSeF issued in a date range (max 3 months).",
         toolset="ksef",
         risk=Risk.WRITE,
-        operations=(INBOUND_SYNC.operation,),
+        operations=(INBOUND_SYNC.operation, INBOUND_XML.operation),
         input_model=SyncInput,
         output_model=InboundResult,
         handler=_sync,

@@ -13,7 +13,16 @@ from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.ksef import models as m
-from flowtly_mcp.tools.ksef.common import DOWNLOAD_UPO, GET_INVOICE, outcome, read_invoice, save_upo, state_of
+from flowtly_mcp.tools.ksef.common import (
+    DOWNLOAD_UPO,
+    GET_INVOICE,
+    INBOUND_XML,
+    inbound_facts,
+    outcome,
+    read_invoice,
+    save_upo,
+    state_of,
+)
 
 TOOLSET = "workflows"
 SYNC_INBOUND = op("POST", "/e-invoicing/invoices/inbound/sync")
@@ -31,8 +40,9 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
 async def _sync_inbound(inv: Invocation, args: m.InboundInput) -> m.InboundOut:
     body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
     answer = await inv.api.post_action("/e-invoicing/invoices/inbound/sync", body)
-    items = [_inbound(record) for record in collection_members(answer)]
-    return m.InboundOut(total=_total(answer, len(items)), invoices=dumped_all(items[: args.limit]))
+    records = collection_members(answer)
+    items = [_inbound(await inbound_facts(inv, record)) for record in records[: args.limit]]
+    return m.InboundOut(total=_total(answer, len(records)), invoices=dumped_all(items))
 
 
 def _total(answer: Any, fallback: int) -> int:
@@ -82,7 +92,7 @@ def ksef_status_specs() -> Iterator[ToolSpec]:
         description="Pull purchase invoices KSeF holds for us, issued in a range of at most 3 months.",
         toolset=TOOLSET,
         risk=Risk.WRITE,
-        operations=(SYNC_INBOUND,),
+        operations=(SYNC_INBOUND, INBOUND_XML.operation),
         input_model=m.InboundInput,
         output_model=m.InboundOut,
         handler=_sync_inbound,
