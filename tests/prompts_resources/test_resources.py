@@ -64,6 +64,7 @@ async def test_lists_the_templates_with_their_mime_types(server: MCPServer[Any],
     assert statics == {"flowtly://toolsets"}
 
 
+@pytest.mark.api_matrix
 @pytest.mark.parametrize("mode", MODES)
 async def test_invoice_is_compact_json_with_rows_payments_and_open_amount(server: MCPServer[Any], mode: str) -> None:
     async with Client(server, mode=mode) as client:
