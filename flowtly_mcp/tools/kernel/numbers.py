@@ -29,7 +29,9 @@ def is_invoice_number(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and not text.isdigit() and not text.startswith("/") and "://" not in text
+    if not text or text in (".", ".."):  # no reference at all: refused by name later, without a lookup
+        return False
+    return not text.isdigit() and not text.startswith("/") and "://" not in text
 
 
 async def resolve_invoice_numbers(api: FlowtlyClient, args: BaseModel) -> BaseModel:
