@@ -82,11 +82,13 @@ async def test_an_invoice_number_works_wherever_an_invoice_is_referenced(
         status = body(await client.call_tool("ksef_status", {"invoice": record["name"]}))
         applied = body(await client.call_tool("list_invoice_transactions", {"invoice": record["name"]}))
         missing = await client.call_tool("get_invoice", {"id": "FV/1999/01/0001"})
+        unknown_id = await client.call_tool("get_invoice", {"id": "999999"})
     assert by_number["item"] == {"id": record["id"], "name": record["name"]}
     assert status["invoice"] == str(record["id"])
     assert applied["items"] and all(item["invoice"] == record["id"] for item in applied["items"])
     assert "no invoice has the number 'FV/1999/01/0001'" in error_text(missing)
     assert "list_invoices" in error_text(missing)
+    assert error_text(unknown_id) == "Not found: invoice 999999. Check the id; list_invoices shows valid ones."
 
 
 async def test_an_ambiguous_invoice_number_lists_the_candidates(sandbox: Sandbox, make_server: ServerFactory) -> None:

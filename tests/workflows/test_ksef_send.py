@@ -108,6 +108,8 @@ async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
     assert result["upo"]["resource_uri"] == f"flowtly://invoices/{Invoice.READY}/upo"
     assert result["ksef_number"] in served.contents[0].text  # type: ignore[union-attr]
     assert len(sends(sandbox, Invoice.READY)) == 1
+    reads = [e for e in sandbox.request_log if e[:2] == ("GET", f"/invoices/{Invoice.READY}")]
+    assert len(reads) <= 4, "two preflights, then polling stops at the KSeF number"
     assert seen and seen == sorted(seen)
     assert replay.is_error, "a confirmation token works once"
     assert len(sends(sandbox, Invoice.READY)) == 1

@@ -41,6 +41,14 @@ def _what(path: str) -> str:
     return f"{_singular(family)} {record_id}"
 
 
+def _lister(path: str) -> str:
+    """The tool that lists the records of a 404 path's family: "list_invoice_rows" for /invoice-rows/3."""
+    match = _ITEM_PATH.match(path)
+    if not match or match.group(1) == "e-invoicing":
+        return "list_invoices" if match else "the matching list tool"
+    return "list_" + match.group(1).replace("-", "_")
+
+
 def _singular(family: str) -> str:
     """A record's name from its path family: "invoice-rows" -> "invoice row", "counterparties" -> "counterparty"."""
     name = family[:-3] + "y" if family.endswith("ies") else family.removesuffix("s")
@@ -85,7 +93,7 @@ def describe_failure(exc: BaseException, tool: str) -> str:
         fields = "; ".join(v.describe() for v in exc.violations) or exc.message
         return f"Flowtly rejected the data — {fields}. Fix these fields and call again; nothing was changed."
     if isinstance(exc, api_errors.NotFound):
-        return f"Not found: {_what(exc.path)}. Check the id (list tools show valid ids)."
+        return f"Not found: {_what(exc.path)}. Check the id; {_lister(exc.path)} shows valid ones."
     if isinstance(exc, api_errors.RateLimited):
         wait = f"retry after {exc.retry_after:.0f} s" if exc.retry_after is not None else "retry in a minute"
         return f"Flowtly is rate limiting requests; {wait}."

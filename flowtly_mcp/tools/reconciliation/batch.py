@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flowtly_mcp.api import errors as api_errors
@@ -20,7 +21,7 @@ from flowtly_mcp.finance.records import BankTransaction, InvoiceView
 from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
-from flowtly_mcp.tools.kernel.loading import Listing, Progress, read_views
+from flowtly_mcp.tools.kernel.loading import Listing, Progress
 from flowtly_mcp.tools.kernel.registry import Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import decimal_text
@@ -31,6 +32,7 @@ from flowtly_mcp.tools.reconciliation.matching_data import (
     applications_of,
     lists_applications,
     load_matching,
+    transaction_view,
 )
 from flowtly_mcp.tools.reconciliation.payment import apply_allocations, targets
 
@@ -65,7 +67,13 @@ async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput, progress:
     listings = {"transactions": _transaction_listing(args.date_from, args.date_to)}
     data = await load_matching(inv, progress, listings)
     records = data.extra["transactions"]
-    transactions = read_views(records, BankTransaction.from_api, data.warnings)
+    transactions: list[BankTransaction] = []
+    for record in records:
+        try:
+            transactions.append(transaction_view(record, data.accounts))
+        except ToolRefused as unknown:
+            if _received(record) and str(record.get("id")) not in data.applied:
+                data.warnings.append(str(unknown))
     linked = {str(r.get("id")) for r in records if lists_applications(r)}
     pending: list[BankTransaction] = []
     already = 0
@@ -79,6 +87,11 @@ async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput, progress:
         pending.append(transaction)
     plan = reconcile_all(pending, data.index)
     return BatchPlan(plan, {t.id: t for t in pending}, data.invoices, already, data.warnings)
+
+
+def _received(record: dict[str, Any]) -> bool:
+    amount = record.get("amount")
+    return isinstance(amount, int | float | Decimal | str) and Decimal(str(amount)) > 0
 
 
 def _item(outcome: Outcome, transaction: BankTransaction) -> m.BatchItemOut:

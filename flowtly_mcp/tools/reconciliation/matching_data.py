@@ -17,6 +17,7 @@ from flowtly_mcp.finance.matching import Allocation, Candidate, MatchIndex
 from flowtly_mcp.finance.records import AppliedPayment, BankTransaction, ClientView, CounterpartyView, InvoiceView
 from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.endpoints import op
+from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, Record, fetch_many, read_views
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.reconciliation import models as m
@@ -39,6 +40,48 @@ class MatchingData:
     applied: dict[str, list[AppliedPayment]]
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, list[Record]] = field(default_factory=dict)
+    accounts: dict[str, str | None] = field(default_factory=dict)
+
+
+def account_currencies(invoices: list[Record]) -> dict[str, str | None]:
+    """The currency of each of the organisation's bank accounts, as its invoices name them (None: several)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for record in invoices:
+        account = _account(record.get("bankAccount"))
+        currency = iri_id(record.get("currency"))
+        if account and currency:
+            found[account].add(currency.upper())
+    return {account: next(iter(codes)) if len(codes) == 1 else None for account, codes in found.items()}
+
+
+def _account(value: object) -> str | None:
+    text = "".join(str(value).split()).upper() if isinstance(value, str) else ""
+    return text or None
+
+
+def transaction_view(record: Record, accounts: Mapping[str, str | None]) -> BankTransaction:
+    """A bank line with its currency: as served when the server gives one (Flowtly's docs publish none), else the
+    currency of the account it arrived in, from the organisation's invoices. Unknown is refused, never taken as PLN.
+    """
+    served = iri_id(record.get("currency"))
+    account = _account(record.get("bankAccount"))
+    currency = served.upper() if served else accounts.get(account or "")
+    if currency is None:
+        why = (
+            f"its account {account} carries invoices in several currencies"
+            if account in accounts
+            else f"its account {account} is on none of the organisation's invoices"
+            if account
+            else "it names no bank account"
+        )
+        raise ToolRefused(
+            f"The currency of transaction {record.get('id')} is unknown ({why}), so it is not matched automatically. "
+            "Apply it with reconcile_payment and allocations chosen by the user."
+        )
+    try:
+        return BankTransaction.from_api(record, default_currency=currency)
+    except ValueError as problem:
+        raise ToolRefused(f"The transaction cannot be matched: {problem}.") from None
 
 
 async def load_matching(
@@ -59,7 +102,8 @@ async def load_matching(
             if payment.transaction_id:
                 applied[payment.transaction_id].append(payment)
     rest = {name: records[name] for name in extra or {}}
-    return MatchingData(index, {i.id: i for i in invoices}, dict(applied), warnings, rest)
+    accounts = account_currencies(records["invoices"])
+    return MatchingData(index, {i.id: i for i in invoices}, dict(applied), warnings, rest, accounts)
 
 
 def lists_applications(record: Mapping[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from flowtly_mcp.api import refs
 from flowtly_mcp.finance.allocation import AllocationProblem, Requested, plan_allocations
 from flowtly_mcp.finance.matching import Allocation, decide
 from flowtly_mcp.finance.records import BankTransaction, InvoiceView
+from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.endpoints import op
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
@@ -29,12 +30,14 @@ from flowtly_mcp.tools.kernel.shapes import decimal_text, dumped, dumped_all
 from flowtly_mcp.tools.reconciliation import models as m
 from flowtly_mcp.tools.reconciliation.matching_data import (
     READ_OPERATIONS,
+    account_currencies,
     allocation_out,
     applications_of,
     candidate_out,
     lists_applications,
     load_matching,
     payment_out,
+    transaction_view,
 )
 
 TOOLSET = "workflows"
@@ -45,18 +48,15 @@ CREATE_APPLIED = op("POST", "/invoice-transactions")
 MAX_NOTES = 4
 
 
-async def read_transaction(inv: Invocation, value: str) -> tuple[Record, BankTransaction]:
+async def read_transaction(inv: Invocation, value: str) -> Record:
     transaction_id = ref_id(value, "transactions", "transaction")
-    record = await inv.api.get(refs.item_path("transactions", transaction_id))
-    try:
-        return record, BankTransaction.from_api(record)
-    except ValueError as problem:
-        raise ToolRefused(f"The transaction cannot be matched: {problem}.") from None
+    return await inv.api.get(refs.item_path("transactions", transaction_id))
 
 
 async def _suggest(inv: Invocation, args: m.SuggestInput) -> m.SuggestOut:
-    record, transaction = await read_transaction(inv, args.transaction)
+    record = await read_transaction(inv, args.transaction)
     data = await load_matching(inv, Progress(inv))
+    transaction = transaction_view(record, data.accounts)
     applied = data.applied.get(transaction.id, [])
     if applied or lists_applications(record):
         return m.SuggestOut(
@@ -88,20 +88,22 @@ class PaymentPlan:
 
 async def plan_payment(inv: Invocation, args: m.ReconcilePaymentInput, progress: Progress) -> PaymentPlan:
     """Re-read the payment and its invoices and decide exactly what to apply; refuse anything doubtful."""
-    record, transaction = await read_transaction(inv, args.transaction)
-    if transaction.amount <= 0:
+    record = await read_transaction(inv, args.transaction)
+    received = record.get("amount")
+    if not isinstance(received, int | float | Decimal | str) or Decimal(str(received)) <= 0:
         raise ToolRefused("Not applied: only money received (a positive amount) settles sales invoices.")
-    existing = await applications_of(inv, transaction.id)
+    transaction_id = str(record.get("id") or ref_id(args.transaction, "transactions", "transaction"))
+    existing = await applications_of(inv, transaction_id)
     if existing or lists_applications(record):
         shown = ", ".join(f"{r.get('id')} (invoice {_last(r.get('invoice'))}, {r.get('amount')})" for r in existing)
         raise ToolRefused(
-            f"Not applied: transaction {transaction.id} is already applied to invoices ({shown or 'see the record'}). "
+            f"Not applied: transaction {transaction_id} is already applied to invoices ({shown or 'see the record'}). "
             "Applying it again would count the money twice; delete those invoice-transactions first to redo it."
         )
     if args.allocations is None:
-        plan = await _auto_plan(inv, transaction, progress)
+        plan = await _auto_plan(inv, record, progress)
     else:
-        plan = await _requested_plan(inv, transaction, args)
+        plan = await _requested_plan(inv, record, args)
     return plan
 
 
@@ -115,8 +117,9 @@ def _last(value: Any) -> str:
     return str(value).rsplit("/", 1)[-1] if value else "?"
 
 
-async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Progress) -> PaymentPlan:
+async def _auto_plan(inv: Invocation, record: Record, progress: Progress) -> PaymentPlan:
     data = await load_matching(inv, progress)
+    transaction = transaction_view(record, data.accounts)
     outcome = decide(transaction, data.index)
     chosen = outcome.chosen
     if chosen is None:
@@ -134,10 +137,16 @@ async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Pr
     )
 
 
-async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m.ReconcilePaymentInput) -> PaymentPlan:
+async def _requested_plan(inv: Invocation, record: Record, args: m.ReconcilePaymentInput) -> PaymentPlan:
     assert args.allocations is not None
     ids = [ref_id(a.invoice, "invoices", f"allocations[{i}].invoice") for i, a in enumerate(args.allocations)]
     records = await get_many(inv, [refs.item_path("invoices", invoice_id) for invoice_id in ids])
+    # The account the money arrived in names its currency when the chosen invoices are billed to it; otherwise the
+    # organisation's invoices are read to find it.
+    accounts = account_currencies(records)
+    if iri_id(record.get("currency")) is None and accounts.get(_compact(record.get("bankAccount"))) is None:
+        accounts = (await load_matching(inv, Progress.silent())).accounts
+    transaction = transaction_view(record, accounts)
     invoices: list[InvoiceView] = []
     for position, invoice_record in enumerate(records):
         try:
@@ -151,6 +160,10 @@ async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m
         raise ToolInputError(f"allocations[{problem.position}]: {problem}. Nothing was applied.") from None
     notes = [f"{a.invoice_number or a.invoice_id}: {_kind(a)}" for a in allocations]
     return PaymentPlan(transaction, allocations, excess, "allocations", notes, _state(transaction, invoices))
+
+
+def _compact(value: object) -> str:
+    return "".join(str(value).split()).upper() if isinstance(value, str) else ""
 
 
 def _kind(allocation: Allocation) -> str:
