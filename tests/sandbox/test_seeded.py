@@ -9,7 +9,7 @@ from datetime import date
 import httpx2
 import pytest
 
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox import Profile, Sandbox, SandboxConfig
 from flowtly_mcp.sandbox.resources import RESOURCES
 from flowtly_mcp.sandbox.schema import Kind
 from tests.sandbox.test_ksef import crc8
@@ -22,7 +22,7 @@ TODAY = date(2026, 3, 16)
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[Sandbox]:
-    box = Sandbox(SandboxConfig(token="seed-token", today=TODAY))
+    box = Sandbox(SandboxConfig(token="seed-token", today=TODAY, profile=Profile.EXTENDED))
     yield box
     box.close()
 

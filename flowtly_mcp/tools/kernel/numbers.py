@@ -29,7 +29,8 @@ def is_invoice_number(value: object) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if not text or text in (".", ".."):  # no reference at all: refused by name later, without a lookup
+    if not text or any(part in (".", "..") for part in text.split("/")):
+        # No reference at all, or a path trick: refused by name later, without a lookup.
         return False
     return not text.isdigit() and not text.startswith("/") and "://" not in text
 
