@@ -104,7 +104,7 @@ def catalog_tools(registry: Registry, listed: frozenset[str], *, read_only: bool
             return Checked(None, error=f"Unknown tool {name!r}. Use search_tools to find the right name.")
         if state.settings.read_only and spec.risk is not Risk.READ:
             return Checked(None, error=f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
-        return check_arguments(spec, arguments)
+        return await check_arguments(state, spec, arguments)
 
     async def resolve_execute(
         ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], arguments: dict[str, Any]
