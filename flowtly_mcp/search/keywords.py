@@ -29,8 +29,7 @@ TOOL_KEYWORDS: Mapping[str, str] = MappingProxyType(
         "ksef_status": "ksef status number accepted rejected why error upo",
         "send_ksef_correction": "correction invoice ksef kor corrective",
         "send_einvoice_correction": "correction ksef kor raw",
-        "sync_inbound_invoices": "fetch pull download purchase invoices received ksef inbound",
-        "sync_inbound_einvoices": "purchase invoices received ksef inbound",
+        "sync_inbound_einvoices": "fetch pull download purchase invoices received ksef inbound",
         "download_einvoice": "download xml pdf upo einvoice file",
         "send_invoices_to_ksef_bulk": "many several invoices at once ksef bulk",
         # Duplicates.
