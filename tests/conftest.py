@@ -1,4 +1,5 @@
-"""The whole suite: a home of its own, so no test or tool it starts writes into the developer's home.
+"""The whole suite: a home of its own, so no test or tool it starts writes into the developer's home; and the API
+variant a test runs against (tests/api_variants.py).
 
 Subprocesses (the server, npm, the MCP Inspector, pip) inherit this environment, and so do the xdist workers,
 which start after the controller has configured itself. npm's cache stays in the repository's .cache/ so that a
@@ -14,12 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.api_variants import ALL_VARIANTS, DEFAULT_VARIANT, ApiVariant
+
 ROOT = Path(__file__).resolve().parents[1]
 _MARK = "PYTEST_ISOLATED_HOME"  # set by whichever process made the home; workers find it and keep it
 _home_key = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "api_matrix: run in every API variant (Hydra prefixed and plain, pages of 7, the /api prefix)"
+    )
     if os.environ.get(_MARK):
         return
     home = Path(tempfile.mkdtemp(prefix="flowtly-tests-home-"))
@@ -50,3 +56,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if home is not None:
         shutil.rmtree(home, ignore_errors=True)
         os.environ.pop(_MARK, None)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Marked tests run in every variant; the rest take the default one from the fixture below.
+    if "api_variant" in metafunc.fixturenames and metafunc.definition.get_closest_marker("api_matrix"):
+        metafunc.parametrize("api_variant", ALL_VARIANTS, ids=[v.id for v in ALL_VARIANTS])
+
+
+@pytest.fixture
+def api_variant() -> ApiVariant:
+    return DEFAULT_VARIANT

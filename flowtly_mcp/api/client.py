@@ -60,6 +60,7 @@ class FlowtlyClient:
         self._transport = transport
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self._made: Requester | None = None
+        self._declared: dict[str, frozenset[str] | None] = {}
 
     @property
     def _requester(self) -> Requester:
@@ -159,6 +160,17 @@ class FlowtlyClient:
         return item_path(family, ref, self.settings.path_prefix)
 
     # -- collections -----------------------------------------------------------------------------------------
+
+    async def declared_filters(self, path: str) -> frozenset[str] | None:
+        """The filters a collection declares (its `hydra:search` variables), read once per collection.
+
+        None when the server publishes no mapping. One small page is read to learn them.
+        """
+        target, _ = self._split(path, None)
+        if target not in self._declared:
+            body = await self.request("GET", target, params=[(PAGE_SIZE_PARAM, "1")])
+            self._declared[target] = hydra.search_variables(body)
+        return self._declared[target]
 
     async def get_page(
         self, path: str, params: Params | None = None, *, page: int = 1, items_per_page: int | None = None

@@ -84,3 +84,20 @@ def _last_page_from_total(total: int, page_size: int, page: int, next_page: int 
     if page == 1 and page_size > 0:
         return max(1, math.ceil(total / page_size))
     return None
+
+
+def search_variables(body: Any) -> frozenset[str] | None:
+    """The query parameters a collection declares in its `hydra:search` mapping; None when it serves none.
+
+    API Platform ignores a filter its resource does not declare, so only these narrow what the server returns.
+    """
+    if not isinstance(body, Mapping):
+        return None
+    search = hydra_value(body, "search")
+    if not isinstance(search, Mapping):
+        return None
+    mapping = hydra_value(search, "mapping")
+    if not isinstance(mapping, list):
+        return None
+    names = {entry.get("variable") for entry in mapping if isinstance(entry, Mapping)}
+    return frozenset(name for name in names if isinstance(name, str) and name)

@@ -18,27 +18,30 @@ Ref = str | int
 def parse_ref(value: Ref, family: str) -> str:
     """The id inside `value` (an id, an IRI or a URL), which must reference a record of `family`."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected a {family} reference (an id, IRI or URL), got {type(value).__name__}")
+        raise ValueError(f"expected a reference to {family} (an id, IRI or URL), got {type(value).__name__}")
     if isinstance(value, int):
         if value < 0:
-            raise ValueError(f"expected a {family} id, got the negative number {value}")
+            raise ValueError(f"expected an id of {family}, got the negative number {value}")
         return str(value)
     text = value.strip()
     if not text:
-        raise ValueError(f"expected a {family} reference, got an empty string")
+        raise ValueError(f"expected a reference to {family} (an id, IRI or URL), got an empty string")
+    if text in (".", ".."):
+        # A path segment of its own: "/invoices/.." would address the collection's parent, never a record.
+        raise ValueError(f"expected a reference to {family} (an id, IRI or URL), got {text!r}, which is no id")
     if "/" not in text:
         return text
     try:
         segments, query = path_segments(text)
     except ValueError:
-        raise ValueError(f"expected a {family} reference, got {value!r}") from None
+        raise ValueError(f"expected a reference to {family} (an id, IRI or URL), got {value!r}") from None
     if len(segments) != 2 or query:
-        raise ValueError(f"expected a {family} reference such as {iri(family, 1)}, got {value!r}")
+        raise ValueError(f"expected a reference to {family} such as {iri(family, 1)}, got {value!r}")
     if segments[0] != family:
-        raise ValueError(f"expected a {family} reference, got {value}")
+        raise ValueError(f"expected a reference to {family}, got {value}")
     record_id = unquote(segments[1])
-    if not record_id.strip():
-        raise ValueError(f"expected a {family} reference, got {value!r} with an empty id")
+    if not record_id.strip() or record_id.strip() in (".", ".."):
+        raise ValueError(f"expected a reference to {family}, got {value!r} without a usable id")
     return record_id
 
 

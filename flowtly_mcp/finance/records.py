@@ -9,7 +9,7 @@ a money or date field that is present but unreadable: reading it as "absent" wou
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -331,6 +331,17 @@ def invoice_account_currencies(invoices: Iterable[InvoiceView]) -> tuple[dict[st
             seen.setdefault(invoice.bank_account, set()).add(invoice.currency)
     known = {account: next(iter(found)) for account, found in seen.items() if len(found) == 1}
     return known, {account for account, found in seen.items() if len(found) > 1}
+
+
+def payment_currency(transaction: BankTransaction, account_currencies: Mapping[str, str]) -> str | None:
+    """The one derivation of a payment's currency: that of the account it arrived in, else as the server stated it;
+    None when neither is known (never a default: a payment in an unknown currency is not matched)."""
+    return account_currency(transaction.bank_account, account_currencies) or transaction.known_currency
+
+
+def with_payment_currency(transaction: BankTransaction, account_currencies: Mapping[str, str]) -> BankTransaction:
+    """The transaction carrying the currency `payment_currency` derives (None stays None: unknown, never PLN)."""
+    return replace(transaction, known_currency=payment_currency(transaction, account_currencies))
 
 
 def account_currency(account: str | None, account_currencies: Mapping[str, str]) -> str | None:

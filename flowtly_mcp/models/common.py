@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,15 @@ _REF_SCHEMA = {"type": "string", "description": "id, IRI or URL"}
 RefText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=500), WithJsonSchema(_REF_SCHEMA)]
 
 ClientRef = Annotated[RefText, RefTo("clients")]
-InvoiceRef = Annotated[RefText, RefTo("invoices")]
+# An invoice may also be named by its number: tools resolve it through the API before they run (kernel/numbers.py).
+_INVOICE_REF_SCHEMA = {"type": "string", "description": "id, IRI, URL or invoice number"}
+InvoiceRef = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    Field(min_length=1, max_length=500),
+    WithJsonSchema(_INVOICE_REF_SCHEMA),
+    RefTo("invoices"),
+]
 InvoiceRowRef = Annotated[RefText, RefTo("invoice-rows")]
 TransactionRef = Annotated[RefText, RefTo("transactions")]
 CounterpartyRef = Annotated[RefText, RefTo("counterparties")]
@@ -47,10 +56,26 @@ Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_pla
 MinorUnits = Annotated[int, Field(description="Integer amount in minor units (grosze/cents): 125000 = 1,250.00")]
 
 
+# Dates outside these years are typing slips (0001-01-01, 9999-12-31): they would overflow date arithmetic and no
+# Flowtly record carries them.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
 class InputModel(BaseModel):
     """Base of every tool input: unknown arguments are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible_dates(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise ValueError(
+                f"{value.isoformat()} is out of range; give a date between {EARLIEST_DAY.isoformat()} "
+                f"and {LATEST_DAY.isoformat()}"
+            )
+        return value
 
 
 def _ref_family(annotation: Any) -> str | None:

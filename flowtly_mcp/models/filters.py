@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from flowtly_mcp.models.common import (
     BudgetRef,
@@ -21,10 +21,17 @@ from flowtly_mcp.models.common import (
 
 @dataclass(frozen=True)
 class Q:
-    """The query parameter a filter field becomes; `sort` fields become `order[field]=asc|desc`."""
+    """The query parameter a filter field becomes; `sort` fields become `order[field]=asc|desc`.
+
+    `partial` says the filter matches text that contains the value (API Platform's partial strategy), which is how
+    it is checked here when the API does not declare it.
+    """
 
     key: str
     sort: bool = False
+    partial: bool = False
+    # Where to look instead, when the API does not declare the filter and its records cannot show it either.
+    instead: str = ""
 
 
 InvoiceStatus = Literal["draft", "issued", "sent", "partially_paid", "paid", "overdue"]
@@ -33,7 +40,9 @@ InvoiceStatus = Literal["draft", "issued", "sent", "partially_paid", "paid", "ov
 class InvoiceFilters(InputModel):
     status: Annotated[list[InvoiceStatus] | None, Q("status[]")] = None
     client: Annotated[ClientRef | None, Q("client")] = None
-    number: Annotated[str | None, Q("name")] = Field(default=None, max_length=64, description="Number contains")
+    number: Annotated[str | None, Q("name", partial=True)] = Field(
+        default=None, max_length=64, description="Number contains"
+    )
     currency: Annotated[str | None, Q("currency")] = Field(default=None, pattern=r"^[A-Z]{3}$")
     type: Annotated[Literal["VAT", "KOR"] | None, Q("type")] = None
     issued_from: Annotated[dt.date | None, Q("issueDate[after]")] = None
@@ -50,8 +59,8 @@ class InvoiceFilters(InputModel):
 
 
 class InvoiceRowFilters(InputModel):
-    invoice: Annotated[InvoiceRef | None, Q("invoice")] = None
-    product: Annotated[str | None, Q("productName")] = Field(default=None, max_length=100)
+    invoice: Annotated[InvoiceRef | None, Q("invoice", instead="get_invoice returns an invoice with its rows")] = None
+    product: Annotated[str | None, Q("productName", partial=True)] = Field(default=None, max_length=100)
     vat_rate: Annotated[str | None, Q("vatRate")] = None
 
 
@@ -63,7 +72,9 @@ class InvoiceTransactionFilters(InputModel):
 
 
 class ClientFilters(InputModel):
-    name: Annotated[str | None, Q("name")] = Field(default=None, max_length=100, description="Name contains")
+    name: Annotated[str | None, Q("name", partial=True)] = Field(
+        default=None, max_length=100, description="Name contains"
+    )
     tin: Annotated[str | None, Q("tin")] = Field(default=None, max_length=32, description="NIP / VAT number")
     status: Annotated[Literal["active", "inactive"] | None, Q("status")] = None
     country: Annotated[str | None, Q("country")] = Field(default=None, pattern=r"^[A-Z]{2}$")
@@ -71,18 +82,33 @@ class ClientFilters(InputModel):
 
 
 class ClientChildFilters(InputModel):
-    client: Annotated[ClientRef | None, Q("client")] = None
+    client: Annotated[ClientRef | None, Q("client", instead="get_client returns a client with its contacts")] = None
 
 
 class CounterpartyFilters(InputModel):
-    name: Annotated[str | None, Q("displayName")] = Field(default=None, max_length=100, description="Name contains")
+    name: Annotated[str | None, Q("displayName", partial=True)] = Field(
+        default=None, max_length=100, description="Name contains"
+    )
     tin: Annotated[str | None, Q("tin")] = Field(default=None, max_length=32)
+    bank_account: Annotated[str | None, Q("bankAccounts")] = Field(
+        default=None, max_length=40, description="Holds this bank account (IBAN)"
+    )
     sort: Annotated[Literal["displayName", "-displayName", "id", "-id"] | None, Q("order", sort=True)] = None
+
+    @field_validator("bank_account")
+    @classmethod
+    def _compact_iban(cls, value: str | None) -> str | None:
+        # Stored accounts are compact (PL61109010140000071219812874); people type them with spaces.
+        return "".join(value.split()).upper() if value else value
 
 
 class TransactionFilters(InputModel):
+    # `currency` is not in Flowtly's published Transaction: a server that serves and declares it filters by it;
+    # elsewhere the tool refuses it rather than return every currency (tools/kernel/listing.py).
     counterparty: Annotated[CounterpartyRef | None, Q("counterparty")] = None
-    title: Annotated[str | None, Q("description")] = Field(default=None, max_length=100, description="Title contains")
+    title: Annotated[str | None, Q("description", partial=True)] = Field(
+        default=None, max_length=100, description="Title contains"
+    )
     currency: Annotated[str | None, Q("currency")] = Field(default=None, pattern=r"^[A-Z]{3}$")
     date_from: Annotated[dt.date | None, Q("execDate[after]")] = None
     date_to: Annotated[dt.date | None, Q("execDate[before]")] = None
@@ -96,7 +122,9 @@ class TransactionChildFilters(InputModel):
 
 
 class BudgetFilters(InputModel):
-    name: Annotated[str | None, Q("name")] = Field(default=None, max_length=100)
+    name: Annotated[str | None, Q("name", partial=True)] = Field(
+        default=None, max_length=100, description="Name contains"
+    )
     type: Annotated[Literal["global", "employee"] | None, Q("type")] = None
     active_on: Annotated[dt.date | None, Q("dateTo[after]")] = Field(default=None, description="Still valid on")
 

@@ -27,9 +27,8 @@ class Profile(StrEnum):
     EXTENDED = "extended"
 
 
-# The shape a sandbox serves unless told otherwise. The client still reads some extended fields; once it relies
-# on published fields only, this becomes Profile.DOCUMENTED.
-DEFAULT_PROFILE = Profile.EXTENDED
+# The shape a sandbox serves unless told otherwise: what Flowtly publishes, which is all the client relies on.
+DEFAULT_PROFILE = Profile.DOCUMENTED
 PROFILE_ENV = "FLOWTLY_SANDBOX_PROFILE"
 
 

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, create_model
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import documented
-from flowtly_mcp.models.common import RefText, ref_fields
-from flowtly_mcp.models.filters import Q
+from flowtly_mcp.models.common import InvoiceRef, RefText, RefTo
 from flowtly_mcp.tools.families import FAMILIES, Family
 from flowtly_mcp.tools.kernel.bodies import body_of
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
+from flowtly_mcp.tools.kernel.listing import check_here, declared_for, filter_uses, local_page
 from flowtly_mcp.tools.kernel.naming import with_names
 from flowtly_mcp.tools.kernel.params import ById, GetControls, ListControls
-from flowtly_mcp.tools.kernel.references import ref_id, ref_iri
+from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
@@ -47,42 +45,41 @@ def _a(noun: str) -> str:
 
 
 def _id_field(family: Family) -> Any:
-    return (RefText, Field(description=f"{family.label.capitalize()} id, IRI or URL"))
+    if family.path == "invoices":
+        return (InvoiceRef, Field(description="Invoice id, IRI, URL or number"))
+    return (Annotated[RefText, RefTo(family.path)], Field(description=f"{family.label.capitalize()} id, IRI or URL"))
 
 
 def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]:
     """API Platform query parameters for the filter fields that were given."""
-    families = ref_fields(filters)
-    params: list[tuple[str, str]] = []
-    for name, info in filters.model_fields.items():
-        value = getattr(args, name, None)
-        marker = next((m for m in info.metadata if isinstance(m, Q)), None)
-        if value is None or marker is None:
-            continue
-        if marker.sort:
-            field = str(value).lstrip("-")
-            params.append((f"{marker.key}[{field}]", "desc" if str(value).startswith("-") else "asc"))
-        elif name in families:
-            params.append((marker.key, ref_iri(value, families[name], name)))
-        elif isinstance(value, list):
-            params.extend((marker.key, str(v)) for v in value)
-        elif isinstance(value, bool):
-            params.append((marker.key, "true" if value else "false"))
-        elif isinstance(value, dt.date | Decimal | int | str):
-            params.append((marker.key, value.isoformat() if isinstance(value, dt.date) else str(value)))
-    return params
+    return [pair for use in filter_uses(filters, args) for pair in use.pairs]
 
 
 def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListControls, ListResult]:
     model = _merge(f"List{family.plural.title().replace('_', '')}Input", ListControls, family.filters)
 
     async def handler(inv: Invocation, args: ListControls) -> ListResult:
-        page = await inv.api.list_slice(path, query_of(family.filters, args), limit=args.limit, cursor=args.cursor)
-        items = [
-            shape(r, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive)
-            for r in page.items
-        ]
-        return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+        uses = filter_uses(family.filters, args)
+        declared = declared_for(path, await inv.api.declared_filters(path) if uses else frozenset())
+        # A filter the API does not declare would be ignored by it: such filters are checked here instead.
+        local = [use for use in uses if not use.keys <= declared]
+        sent = [pair for use in uses if use not in local for pair in use.pairs]
+
+        def shaped(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                shape(r, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive)
+                for r in records
+            ]
+
+        if not local:
+            page = await inv.api.list_slice(path, sent, limit=args.limit, cursor=args.cursor)
+            return ListResult(items=shaped(page.items), total=page.total, next_cursor=page.next_cursor)
+        checked = await check_here(inv, path, family.label, sent, local)
+        all_pairs = [pair for use in uses for pair in use.pairs]
+        items, next_cursor = local_page(checked, path, all_pairs, args.limit, args.cursor)
+        return ListResult(
+            items=shaped(items), total=len(checked.records), next_cursor=next_cursor, checked_here=checked.names
+        )
 
     return ToolSpec(
         name=f"list_{family.plural}",

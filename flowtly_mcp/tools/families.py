@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from flowtly_mcp.models import budgets, clients, counterparties, filters, invoices, payments, transactions
-from flowtly_mcp.tools.invoices.derived import invoice_derived
+from flowtly_mcp.tools.invoices.derived import invoice_derived, transaction_derived
 from flowtly_mcp.tools.invoices.idempotency import invoice_number_clash
 from flowtly_mcp.tools.kernel.guards import Previewer
 from flowtly_mcp.tools.payments.recording import create_payment_check
@@ -157,7 +157,17 @@ FAMILIES: tuple[Family, ...] = (
         filters=filters.TransactionFilters,
         create=transactions.TransactionCreate,
         update=transactions.TransactionUpdate,
-        compact=("execDate", "amount", "currency", "description", "counterparty", "counterpartyName"),
+        compact=(
+            "execDate",
+            "amount",
+            "currency",
+            "description",
+            "bankAccount",
+            "counterpartyId",
+            "counterpartyName",
+            "counterpartyTin",
+        ),
+        derive=transaction_derived,
     ),
     Family(
         "income-transactions",

@@ -24,13 +24,16 @@ def test_string_ids_and_quoted_iris_round_trip() -> None:
 
 
 def test_a_reference_to_another_family_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="expected a clients reference, got /api/invoices/3"):
+    with pytest.raises(ValueError, match="expected a reference to clients, got /api/invoices/3"):
         refs.parse_ref("/api/invoices/3", "clients")
-    with pytest.raises(ValueError, match="expected a clients reference"):
+    with pytest.raises(ValueError, match="expected a reference to clients"):
         refs.parse_ref("https://api.flowtly.eu/api/invoices/3", "clients")
 
 
-@pytest.mark.parametrize("value", ["", "   ", "/api/clients/", "/api/clients", "/api/clients/3/documents", True, -1])
+@pytest.mark.parametrize(
+    "value",
+    ["", "   ", ".", "..", "/api/clients/..", "/api/clients/", "/api/clients", "/api/clients/3/documents", True, -1],
+)
 def test_empty_partial_or_deeper_references_are_refused(value: object) -> None:
     with pytest.raises(ValueError):
         refs.parse_ref(value, "clients")  # type: ignore[arg-type]
@@ -41,7 +44,7 @@ def test_iri_and_item_path() -> None:
     assert refs.iri("clients", "/api/clients/3") == "/api/clients/3"
     assert refs.item_path("clients", "https://api.flowtly.eu/api/clients/3") == "/clients/3"
     assert refs.item_path("clients", 3, "/api") == "/api/clients/3"
-    with pytest.raises(ValueError, match="expected a clients reference"):
+    with pytest.raises(ValueError, match="expected a reference to clients"):
         refs.item_path("clients", "/api/invoices/3")
 
 

@@ -9,10 +9,11 @@ import httpx2
 import pytest
 from mcp.server.mcpserver import MCPServer
 
-from flowtly_mcp.api import ApiSettings, FlowtlyClient
+from flowtly_mcp.api import FlowtlyClient
 from flowtly_mcp.config import ServerSettings
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.server import build_server
+from tests.api_variants import ApiVariant
 
 from .ledger import LEDGER, TODAY, TOKEN
 
@@ -26,8 +27,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(SandboxConfig(token=TOKEN, dataset=LEDGER, today=TODAY, ksef_steps=1))
+def sandbox(api_variant: ApiVariant) -> Iterator[Sandbox]:
+    box = Sandbox(api_variant.sandbox_config(token=TOKEN, dataset=LEDGER, today=TODAY, ksef_steps=1))
     yield box
     box.close()
 
@@ -38,14 +39,15 @@ def transport(sandbox: Sandbox) -> httpx2.ASGITransport:
 
 
 @pytest.fixture
-def server(transport: httpx2.ASGITransport) -> MCPServer[Any]:
+def server(transport: httpx2.ASGITransport, api_variant: ApiVariant) -> MCPServer[Any]:
     # The default toolsets: prompts and resources do not depend on which tools are listed, and building all of them
     # would only slow every test down.
-    settings = ServerSettings.from_env({"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN})
-    return build_server(settings, transport=transport)
+    env = {"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN, **api_variant.env()}
+    return build_server(ServerSettings.from_env(env), transport=transport)
 
 
 @pytest.fixture
-async def api(transport: httpx2.ASGITransport) -> AsyncIterator[FlowtlyClient]:
-    async with FlowtlyClient(ApiSettings(base_url=BASE_URL, token=TOKEN), transport=transport) as client:
+async def api(transport: httpx2.ASGITransport, api_variant: ApiVariant) -> AsyncIterator[FlowtlyClient]:
+    settings = ServerSettings.from_env({"FLOWTLY_BASE_URL": BASE_URL, "FLOWTLY_API_TOKEN": TOKEN, **api_variant.env()})
+    async with FlowtlyClient(settings.api, transport=transport) as client:
         yield client

@@ -9,6 +9,7 @@ import httpx2
 import pytest
 
 from flowtly_mcp.sandbox import Profile, Sandbox, SandboxConfig
+from flowtly_mcp.sandbox.profiles import PROFILE_ENV
 from tests.sandbox.fixture import tiny_dataset
 
 TODAY = date(2026, 3, 16)
@@ -52,3 +53,11 @@ def client_for(box: Sandbox, *, auth: bool = True) -> httpx2.AsyncClient:
 async def api(sandbox: Sandbox) -> AsyncIterator[httpx2.AsyncClient]:
     async with client_for(sandbox) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def _extended_profile(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The emulator's own rules are tested on the extended profile, which shows them whole (the derived amounts,
+    KSeF status codes, a transaction's problems); test_profiles covers the documented-only default."""
+    if request.module.__name__.rsplit(".", 1)[-1] != "test_profiles":
+        monkeypatch.setenv(PROFILE_ENV, Profile.EXTENDED.value)

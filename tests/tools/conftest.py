@@ -11,8 +11,9 @@ import pytest
 from mcp.server.mcpserver import MCPServer
 
 from flowtly_mcp.config import ServerSettings
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.server import build_server
+from tests.api_variants import ApiVariant
 
 TODAY = dt.date(2026, 11, 16)
 
@@ -23,17 +24,18 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(SandboxConfig(today=TODAY))
+def sandbox(api_variant: ApiVariant) -> Sandbox:
+    return Sandbox(api_variant.sandbox_config(today=TODAY))
 
 
 ServerFactory = Callable[..., MCPServer[Any]]
 
 
 @pytest.fixture
-def make_server(sandbox: Sandbox, tmp_path: Any) -> ServerFactory:
+def make_server(sandbox: Sandbox, tmp_path: Any, api_variant: ApiVariant) -> ServerFactory:
     def factory(**env: str) -> MCPServer[Any]:
         values = {
+            **api_variant.env(),
             "FLOWTLY_BASE_URL": "http://sandbox.test",
             "FLOWTLY_API_TOKEN": sandbox.config.token,
             "FLOWTLY_TOOLSETS": "all",

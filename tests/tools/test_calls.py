@@ -57,6 +57,7 @@ async def test_every_read_tool_without_required_arguments_answers(mode: str, mak
             assert result.structured_content is not None, spec.name
 
 
+@pytest.mark.api_matrix
 @pytest.mark.parametrize("mode", MODES)
 async def test_list_pages_walk_the_whole_collection_once(
     mode: str, sandbox: Sandbox, make_server: ServerFactory
@@ -80,6 +81,7 @@ async def test_list_pages_walk_the_whole_collection_once(
         assert len(seen) == total == len(set(seen))
 
 
+@pytest.mark.api_matrix
 @pytest.mark.parametrize("mode", MODES)
 async def test_compact_invoice_has_what_a_person_needs(mode: str, make_server: ServerFactory) -> None:
     async with Client(make_server(), mode=mode) as client:

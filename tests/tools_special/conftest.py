@@ -23,6 +23,7 @@ from mcp.types import CallToolResult
 from flowtly_mcp.config import ServerSettings
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 from flowtly_mcp.server import build_server
+from tests.api_variants import ApiVariant
 
 TODAY = dt.date(2026, 11, 16)
 MODES = ["auto", "legacy"]
@@ -61,8 +62,8 @@ def seed_dataset() -> Any:
 
 
 @pytest.fixture
-def sandbox(current_sandbox: CurrentSandbox, seed_dataset: Any) -> Sandbox:
-    fresh = Sandbox(SandboxConfig(today=TODAY, dataset=copy.deepcopy(seed_dataset)))
+def sandbox(current_sandbox: CurrentSandbox, seed_dataset: Any, api_variant: ApiVariant) -> Sandbox:
+    fresh = Sandbox(api_variant.sandbox_config(today=TODAY, dataset=copy.deepcopy(seed_dataset)))
     current_sandbox.target = fresh.app
     return fresh
 
@@ -125,9 +126,15 @@ def server_cache(current_sandbox: CurrentSandbox, session_dir: Path) -> ServerFa
 
 
 @pytest.fixture
-def make_server(sandbox: Sandbox, download_dir: Path, server_cache: ServerFactory) -> ServerFactory:
+def make_server(
+    sandbox: Sandbox, download_dir: Path, server_cache: ServerFactory, api_variant: ApiVariant
+) -> ServerFactory:
     """An MCP server on this test's sandbox with every toolset; keyword arguments override environment settings."""
-    return server_cache
+
+    def factory(**env: str) -> MCPServer[Any]:
+        return server_cache(**{**api_variant.env(), **env})
+
+    return factory
 
 
 @pytest.fixture(params=MODES)

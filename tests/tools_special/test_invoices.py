@@ -12,6 +12,7 @@ from .conftest import TODAY, Arrange, confirm, error_text, ok, writes
 pytestmark = pytest.mark.anyio
 
 
+@pytest.mark.api_matrix
 async def test_list_draft_invoices_lists_exactly_the_drafts(client: Client, sandbox: Sandbox) -> None:
     drafts = {i["id"] for i in sandbox.store.all("invoices") if i.get("status") == "draft"}
     body = ok(await client.call_tool("list_draft_invoices", {"limit": 50}))

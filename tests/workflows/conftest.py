@@ -13,9 +13,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult
 
 from flowtly_mcp.config import ServerSettings
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.sandbox.seed import GroundTruth, SeedConfig, ground_truth
 from flowtly_mcp.server import build_server
+from tests.api_variants import ApiVariant
 
 TODAY = dt.date(2026, 11, 16)
 MODES = ["auto", "legacy"]
@@ -28,9 +29,9 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
+def sandbox(api_variant: ApiVariant) -> Sandbox:
     """The seeded demo account, on a fixed day so that every planted case is where the ground truth says."""
-    return Sandbox(SandboxConfig(today=TODAY))
+    return Sandbox(api_variant.sandbox_config(today=TODAY))
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +74,16 @@ def shared_servers(tmp_path_factory: pytest.TempPathFactory) -> tuple[CurrentSan
 
 @pytest.fixture
 def make_server(
-    sandbox: Sandbox, tmp_path: Any, shared_servers: tuple[CurrentSandbox, dict[Any, Any], Any]
+    sandbox: Sandbox,
+    tmp_path: Any,
+    shared_servers: tuple[CurrentSandbox, dict[Any, Any], Any],
+    api_variant: ApiVariant,
 ) -> ServerFactory:
     current, cache, session_dir = shared_servers
     current.target = sandbox.app
 
-    def factory(transport: httpx2.AsyncBaseTransport | None = None, **env: str) -> MCPServer[Any]:
+    def factory(transport: httpx2.AsyncBaseTransport | None = None, **given: str) -> MCPServer[Any]:
+        env = {**api_variant.env(), **given}
         if transport is not None:  # a test's own wrapper around this sandbox: a server of its own
             return server_for(sandbox, tmp_path, transport, **env)  # type: ignore[no-any-return]
         key = (sandbox.config.token, tuple(sorted(env.items())))

@@ -9,7 +9,7 @@ from mcp import Client
 from mcp.types import ElicitRequestParams, ElicitResult
 
 from flowtly_mcp.sandbox import Sandbox
-from flowtly_mcp.sandbox.seed import CaseKind, DuplicateTier, GroundTruth
+from flowtly_mcp.sandbox.seed import CaseKind, DuplicateTier, GroundTruth, KsefState
 from flowtly_mcp.tools.all import registry
 
 from .conftest import MODES, TODAY, ServerFactory, body, writes
@@ -19,7 +19,25 @@ GUARDED = ["reconcile_payment", "reconcile_unmatched", "merge_counterparties", "
 GUARDED += ["send_ksef_correction"]
 
 
-def arguments_for(tool: str, truth: GroundTruth) -> dict[str, Any]:
+def sendable_invoice(sandbox: Sandbox, truth: GroundTruth) -> int:
+    """An issued invoice never sent to KSeF whose buyer has an address: preflight lets it through to the preview."""
+    unsent = {i for i, state in truth.ksef_states.items() if state == KsefState.NOT_SENT}
+    for record in sorted(sandbox.store.all("invoices"), key=lambda r: r["id"]):
+        client = sandbox.store.get("clients", str(record.get("client", "")).rsplit("/", 1)[-1]) or {}
+        issued = str(record.get("issueDate") or "")[:10]
+        if (
+            record["id"] in unsent
+            and record.get("status") not in ("draft", None)
+            and record.get("type") == "VAT"
+            and issued <= TODAY.isoformat()
+            and client.get("addressStreetLine")
+            and client.get("addressCity")
+        ):
+            return int(record["id"])
+    raise AssertionError("the seed has no sendable invoice")
+
+
+def arguments_for(tool: str, truth: GroundTruth, sandbox: Sandbox) -> dict[str, Any]:
     if tool == "reconcile_payment":
         label = next(lb for lb in truth.reconciliation if lb.kind == CaseKind.EXACT_NUMBER)
         return {"transaction": label.transaction_id}
@@ -29,7 +47,7 @@ def arguments_for(tool: str, truth: GroundTruth) -> dict[str, Any]:
         group = next(g for g in truth.duplicate_groups if g.tier == DuplicateTier.STRONG)
         return {"survivor": group.member_ids[0], "duplicates": list(group.member_ids[1:])}
     if tool == "send_invoice_to_ksef":
-        return {"invoice": truth.rejected_invoice_ids[0]}
+        return {"invoice": sendable_invoice(sandbox, truth)}
     return {"invoice": truth.ksef_corrections[0].parent_id, "reason": "price changed after the order"}
 
 
@@ -50,7 +68,7 @@ async def test_a_declined_confirmation_changes_nothing(
         return ElicitResult(action="decline")
 
     async with Client(make_server(), mode=mode, elicitation_callback=decline) as client:
-        answer = body(await client.call_tool(tool, arguments_for(tool, truth)))
+        answer = body(await client.call_tool(tool, arguments_for(tool, truth, sandbox)))
     assert answer["status"] == "declined"
     assert len(asked) == 1 and "Carry this out?" in asked[0]
     assert writes(sandbox) == []
@@ -62,8 +80,8 @@ async def test_without_a_token_only_a_preview_comes_back(
     tool: str, mode: str, sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
 ) -> None:
     async with Client(make_server(), mode=mode) as client:
-        answer = body(await client.call_tool(tool, arguments_for(tool, truth)))
-        forged = await client.call_tool(tool, {**arguments_for(tool, truth), "confirmation_token": "x.y"})
+        answer = body(await client.call_tool(tool, arguments_for(tool, truth, sandbox)))
+        forged = await client.call_tool(tool, {**arguments_for(tool, truth, sandbox), "confirmation_token": "x.y"})
     assert answer["status"] == "confirmation_required" and answer["preview"]["details"]
     assert answer["confirmation_token"]
     assert forged.is_error

@@ -3,6 +3,7 @@ send whose answer is lost."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from mcp import Client
 from flowtly_mcp.finance.calendar import today_in_poland
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+from tests.api_variants import ApiVariant
 
 from .conftest import MODES, ServerFactory, body, confirmed, error_text, writes
 from .ksef_account import INVALID_NIP, SELLER_NIP, Invoice, in_ksef_number, ksef_account
@@ -23,12 +25,14 @@ TODAY = today_in_poland()
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(SandboxConfig(today=TODAY, dataset=ksef_account(TODAY)))
+def sandbox(api_variant: ApiVariant) -> Sandbox:
+    return Sandbox(api_variant.sandbox_config(today=TODAY, dataset=ksef_account(TODAY)))
 
 
 def sends(sandbox: Sandbox, invoice: int) -> list[Any]:
-    return [w for w in writes(sandbox) if w[:2] == ("POST", f"/e-invoicing/invoices/{invoice}/send")]
+    # The sandbox logs the path as requested: under /api in that variant.
+    wanted = f"/e-invoicing/invoices/{invoice}/send"
+    return [w for w in writes(sandbox) if w[0] == "POST" and w[1].removeprefix("/api") == wanted]
 
 
 REFUSALS = [
@@ -36,6 +40,7 @@ REFUSALS = [
     (Invoice.BAD_BUYER_NIP, [INVALID_NIP, "not a valid NIP"]),
     (Invoice.FUTURE, ["in the future"]),
     (Invoice.IN_KSEF, ["already in KSeF", in_ksef_number(TODAY), "status success"]),
+    (Invoice.NO_ADDRESS, ["Beta S.A.", "no street and city", "update_client"]),
 ]
 
 
@@ -70,6 +75,7 @@ async def test_correction_needs_the_original_ksef_number(sandbox: Sandbox, make_
     assert writes(sandbox) == []
 
 
+@pytest.mark.api_matrix
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
     mode: str, sandbox: Sandbox, make_server: ServerFactory
@@ -95,25 +101,76 @@ async def test_a_sendable_invoice_ends_with_a_ksef_number_and_a_upo(
             )
         )
         replay = await client.call_tool("send_invoice_to_ksef", {**arguments, "confirmation_token": token})
-    result = done["result"]
-    assert result["status"] == "success" and result["code"] == 200
+        result = done["result"]
+        served = await client.read_resource(result["upo"]["resource_uri"])
+    assert result["status"] == "success" and result["hint"] is None
     assert is_valid_ksef_number(result["ksef_number"]) and result["ksef_number"].startswith(f"{SELLER_NIP}-")
     upo = Path(result["upo"]["path"])
     assert upo.is_file() and hashlib.sha256(upo.read_bytes()).hexdigest() == result["upo"]["sha256"]
     assert result["ksef_number"].encode() in upo.read_bytes()
+    assert result["upo"]["resource_uri"] == f"flowtly://invoices/{Invoice.READY}/upo"
+    served_bytes = base64.b64decode(served.contents[0].blob)  # type: ignore[union-attr]
+    assert served_bytes == upo.read_bytes(), "the resource serves the receipt that was saved"
     assert len(sends(sandbox, Invoice.READY)) == 1
+    log = [(entry[0], entry[1].removeprefix("/api")) for entry in sandbox.request_log]
+    sent = log.index(("POST", f"/e-invoicing/invoices/{Invoice.READY}/send"))
+    receipt = log.index(("GET", f"/e-invoicing/invoices/{Invoice.READY}/download/upo"))
+    polls = log[sent:receipt].count(("GET", f"/invoices/{Invoice.READY}"))
+    assert polls == 2, "polling stops at the read that shows the KSeF number (the sandbox decides on the 2nd)"
     assert seen and seen == sorted(seen)
     assert replay.is_error, "a confirmation token works once"
     assert len(sends(sandbox, Invoice.READY)) == 1
 
 
-async def test_a_rejection_comes_back_with_the_reason_and_a_fix(sandbox: Sandbox, make_server: ServerFactory) -> None:
+async def _sent_behind_our_back(sandbox: Sandbox, invoice: int) -> dict[str, Any]:
+    """Send an invoice straight through the API, as another Flowtly user would, and read it until KSeF decides."""
+    headers = {"Authorization": f"Bearer {sandbox.config.token}"}
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=sandbox.app), base_url="http://sandbox.test", headers=headers
+    ) as api:
+        assert (await api.post("/api/e-invoicing/ksef/session")).status_code < 300
+        assert (await api.post(f"/api/e-invoicing/invoices/{invoice}/send")).status_code < 300
+        for _ in range(5):
+            state: dict[str, Any] = (await api.get(f"/api/invoices/{invoice}")).json()["eInvoicing"]
+            if state["status"] not in ("accepted", "processing"):
+                return state
+    raise AssertionError(f"KSeF never decided on invoice {invoice}")
+
+
+async def test_a_rejected_invoice_is_not_sent_again_while_its_defect_is_there(
+    sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    state = await _sent_behind_our_back(sandbox, Invoice.NO_ADDRESS)
+    assert state["status"] == "rejected" and "adres" in state["rejectionReason"].lower()
+    before = len(writes(sandbox))
     async with Client(make_server()) as client:
-        result = await confirmed(client, "send_invoice_to_ksef", {"invoice": Invoice.NO_ADDRESS})
-    assert result["status"] == "rejected" and result["code"] == 450
-    assert result["ksef_number"] is None and result["upo"] is None
-    assert "address" in result["reason"].lower()
-    assert result["hint"].startswith("Complete the buyer's address")
+        refused = await client.call_tool("send_invoice_to_ksef", {"invoice": Invoice.NO_ADDRESS})
+    text = error_text(refused)
+    assert "KSeF rejected the last submission" in text and state["rejectionReason"] in text
+    assert "no street and city" in text and "Nothing was sent" in text
+    assert len(writes(sandbox)) == before
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_rejection_is_an_error_carrying_ksefs_reason(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    """KSeF refuses a second invoice with an accepted invoice's number, which no preflight can see."""
+    taken = sandbox.store.get("invoices", Invoice.IN_KSEF)
+    ready = sandbox.store.get("invoices", Invoice.READY_TOO)
+    assert taken is not None and ready is not None
+    sandbox.store.replace("invoices", {**ready, "name": taken["name"]})
+    arguments = {"invoice": Invoice.READY_TOO}
+    async with Client(make_server(), mode=mode) as client:
+        first = body(await client.call_tool("send_invoice_to_ksef", arguments))
+        result = await client.call_tool(
+            "send_invoice_to_ksef", {**arguments, "confirmation_token": first["confirmation_token"]}
+        )
+    text = error_text(result)
+    assert result.structured_content is None, "no result that could read as done"
+    assert text.startswith(f"KSeF rejected invoice {taken['name']} ({Invoice.READY_TOO})")
+    assert "Duplikat faktury" in text and f"KSeF already holds this invoice as {in_ksef_number(TODAY)}" in text
+    assert len(sends(sandbox, Invoice.READY_TOO)) == 1
 
 
 class LosesTheAnswer(httpx2.AsyncBaseTransport):

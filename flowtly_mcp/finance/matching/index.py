@@ -30,9 +30,9 @@ from ..records import (
     ClientView,
     CounterpartyView,
     InvoiceView,
-    account_currency,
     account_key,
     invoice_account_currencies,
+    payment_currency,
 )
 from .keys import party_tax_key
 from .unique import FitPool
@@ -224,7 +224,7 @@ class MatchIndex:
 
     def payment_currency(self, transaction: BankTransaction) -> str | None:
         """The currency of the account the payment arrived in, else as read; None when neither is known."""
-        return account_currency(transaction.bank_account, self.account_currencies) or transaction.known_currency
+        return payment_currency(transaction, self.account_currencies)
 
     def unknown_currency_reason(self, transaction: BankTransaction) -> str:
         """Why ``payment_currency`` is None, in words a person can act on."""

@@ -6,22 +6,37 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.shaping import decimal_or_none
 
 
 def invoice_derived(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Open amount (gross minus payments applied) and the KSeF state, flattened."""
+    """Open amount (gross minus the payments applied, from the published invoiceTransactions) and the KSeF state.
+
+    The open amount is left out (unknown) when a payment came as a bare IRI: its amount is not known here.
+    """
     out: dict[str, Any] = {}
     gross = decimal_or_none(record.get("amount"))
     payments = record.get("invoiceTransactions")
-    if gross is not None and isinstance(payments, list):
-        paid = sum(
-            (decimal_or_none(p.get("amount")) or Decimal(0) for p in payments if isinstance(p, Mapping)),
-            Decimal(0),
-        )
+    if gross is not None and isinstance(payments, list) and all(isinstance(p, Mapping) for p in payments):
+        paid = sum((decimal_or_none(p.get("amount")) or Decimal(0) for p in payments), Decimal(0))
         out["openAmount"] = gross - paid
     einvoicing = record.get("eInvoicing")
     if isinstance(einvoicing, Mapping):
         out["ksefStatus"] = einvoicing.get("status")
         out["ksefNumber"] = einvoicing.get("einvoicingNumber")
     return out
+
+
+def transaction_derived(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The counterparty's id, name and tax number, from the counterparty object the published schema embeds."""
+    counterparty = record.get("counterparty")
+    if isinstance(counterparty, Mapping):
+        return {
+            "counterpartyId": counterparty.get("id") or iri_id(counterparty.get("@id")),
+            "counterpartyName": counterparty.get("displayName"),
+            "counterpartyTin": counterparty.get("tin")
+            or counterparty.get("clientTin")
+            or counterparty.get("supplierTin"),
+        }
+    return {"counterpartyId": iri_id(counterparty)} if isinstance(counterparty, str) else {}

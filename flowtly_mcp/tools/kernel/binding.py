@@ -7,7 +7,8 @@ module that adapts to the SDK's internals (tests/tools/test_sdk_binding.py fails
   synthetic `__signature__`/`__annotations__` made from the input model, since our tools take a model, not kwargs.
 - `tool.fn_metadata.arg_model` is reassigned after the build (FuncMetadata reads it live) to a lenient model based on
   `ArgModelBase` (mcp.server.mcpserver.utilities.func_metadata, not exported; its `model_dump_one_level` passes the
-  arguments to the body): the SDK then only refuses unknown names and our own validation words every other mistake.
+  arguments to the body): it accepts unknown names and hands them on under `UNKNOWN_PARAM`, so that our own
+  validation words every mistake, unknown names included.
 - `tool.parameters` is the published input schema and `tool.fn_metadata.output_schema` the published output schema;
   both are replaced by slimmed versions.
 - Resolvers (`Resolve`): tool arguments reach a resolver by name, a resolver shared by the guard and the body runs
@@ -28,7 +29,7 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import CallToolResult, TextContent
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from flowtly_mcp.api.redact import redact
 from flowtly_mcp.approvals.app_view import APPROVAL_VIEW_URI
@@ -37,6 +38,7 @@ from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel import approval as approvals
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, elicitation_message
+from flowtly_mcp.tools.kernel.numbers import resolve_invoice_numbers
 from flowtly_mcp.tools.kernel.policy import described, runs_unconfirmed, unconfirmed_detail
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
@@ -44,7 +46,9 @@ from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
 
 TOKEN_PARAM = "confirmation_token"
 _TOKEN_HELP = "From the preview, once the user approved"
-_CONTROL = frozenset({TOKEN_PARAM})
+# Where the SDK's argument model hands unknown argument names on, so that the guard's resolver sees them too.
+UNKNOWN_PARAM = "unknown_arguments__"
+_CONTROL = frozenset({TOKEN_PARAM, UNKNOWN_PARAM})
 
 
 def needs_guard(spec: AnyToolSpec) -> bool:
@@ -119,7 +123,15 @@ _MISSING: Any = _Missing()
 
 
 class _LenientArguments(ArgModelBase):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    # Unknown names pass through to our own validation, which names them and lists the tool's arguments; the SDK's
+    # refusal would be raw pydantic text.
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    def model_dump_one_level(self) -> dict[str, Any]:
+        unknown = dict(self.model_extra or {})
+        if getattr(self, UNKNOWN_PARAM, None) not in (None, _MISSING):  # a caller using the name itself
+            unknown[UNKNOWN_PARAM] = True
+        return {**super().model_dump_one_level(), **unknown, UNKNOWN_PARAM: unknown}
 
 
 @dataclass(frozen=True)
@@ -131,10 +143,12 @@ class Checked:
     error: str | None = None
 
 
-def check_arguments(spec: AnyToolSpec, raw: dict[str, Any]) -> Checked:
+async def check_arguments(state: AppState, spec: AnyToolSpec, raw: dict[str, Any]) -> Checked:
+    """Validated arguments with invoice numbers resolved to ids, so that preview and body act on the same record."""
     try:
-        return Checked(spec, validate_input(spec, raw))
-    except (ValidationError, ToolInputError) as exc:
+        args = validate_input(spec, raw)
+        return Checked(spec, await resolve_invoice_numbers(state.api, args))
+    except Exception as exc:  # a failed number lookup is reported like bad input: the call does not run
         return Checked(spec, error=describe_failure(exc, spec.name))
 
 
@@ -163,7 +177,11 @@ def validate_input(spec: AnyToolSpec, raw: dict[str, Any]) -> BaseModel:
     token = raw.get(TOKEN_PARAM, _MISSING)
     if token is not _MISSING and token is not None and not (isinstance(token, str) and 0 < len(token) <= 2000):
         raise ToolInputError(f"{TOKEN_PARAM}: must be the token text from this tool's preview. Fix it and call again.")
-    given = {k: v for k, v in raw.items() if k not in _CONTROL and v is not _MISSING}
+    unknown = raw.get(UNKNOWN_PARAM)
+    extra = dict(unknown) if isinstance(unknown, dict) else {}
+    if UNKNOWN_PARAM in extra:
+        raise ToolInputError(f"Invalid arguments — {UNKNOWN_PARAM} is not an argument of this tool; remove it.")
+    given = {k: v for k, v in {**raw, **extra}.items() if k not in _CONTROL and v is not _MISSING}
     args: BaseModel = spec.input_model.model_validate(given)
     return args
 
@@ -342,13 +360,17 @@ def build_tool(spec: AnyToolSpec, policy: ConfirmPolicy = ConfirmPolicy.AUTO) ->
             )
             annotations[TOKEN_PARAM] = token_annotation
 
-        async def resolve_arguments(**kwargs: Any) -> Checked:
-            return check_arguments(spec, kwargs)
+        async def resolve_arguments(ctx: Context[Any, Any], **kwargs: Any) -> Checked:
+            return await check_arguments(ctx.request_context.lifespan_context, spec, kwargs)
 
-        # The SDK passes tool arguments to a resolver by name: the resolver declares every one of them.
-        by_name = [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Any) for p in params]
+        # The SDK passes tool arguments to a resolver by name: the resolver declares every one of them, and the
+        # unknown names the lenient argument model hands on.
+        by_name = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=Context)] + [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Any)
+            for name in [*(p.name for p in params), UNKNOWN_PARAM]
+        ]
         resolve_arguments.__signature__ = inspect.Signature(by_name)  # type: ignore[attr-defined]
-        resolve_arguments.__annotations__ = {p.name: Any for p in params}
+        resolve_arguments.__annotations__ = {"ctx": Context, **{p.name: Any for p in params}, UNKNOWN_PARAM: Any}
         checked_annotation = Annotated[Checked, Resolve(resolve_arguments)]
 
         async def resolve_guard(
@@ -377,11 +399,15 @@ def build_tool(spec: AnyToolSpec, policy: ConfirmPolicy = ConfirmPolicy.AUTO) ->
     async def call(
         ctx: Context[Any, Any], checked: Checked | None = None, approval: Any = None, **kwargs: Any
     ) -> CallToolResult:
-        # A guarded call was validated once, by the resolver its guard shares; any other call is validated here.
-        return await run_checked(ctx, checked or check_arguments(spec, kwargs), approval)
+        # A guarded call was checked once, by the resolver its guard shares; any other call is checked here.
+        if checked is None:
+            checked = await check_arguments(ctx.request_context.lifespan_context, spec, kwargs)
+        return await run_checked(ctx, checked, approval)
 
-    call.__signature__ = inspect.Signature(params, return_annotation=output)  # type: ignore[attr-defined]
-    call.__annotations__ = {**annotations, "return": output}
+    # Declared so that the guard's resolver may ask for it by name; left out of the published schema below.
+    unknown = inspect.Parameter(UNKNOWN_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Any, default=None)
+    call.__signature__ = inspect.Signature([*params, unknown], return_annotation=output)  # type: ignore[attr-defined]
+    call.__annotations__ = {**annotations, UNKNOWN_PARAM: Any, "return": output}
     call.__name__ = spec.name
     tool = Tool.from_function(
         call,
@@ -400,7 +426,9 @@ def build_tool(spec: AnyToolSpec, policy: ConfirmPolicy = ConfirmPolicy.AUTO) ->
         __base__=_LenientArguments,
         **cast(dict[str, Any], dict.fromkeys(published.model_fields, (Any, _MISSING))),
     )
-    tool.parameters = slim_input(published.model_json_schema(by_alias=True), keep_null=spec.nullable_inputs)
+    schema = published.model_json_schema(by_alias=True)
+    schema.get("properties", {}).pop(UNKNOWN_PARAM, None)
+    tool.parameters = slim_input(schema, keep_null=spec.nullable_inputs)
     if guarded:
         # The full GuardedOutcome still validates every result; the list only needs what a caller branches on.
         tool.fn_metadata.output_schema = guarded_output_schema(agent_tokens=agent_tokens)

@@ -50,7 +50,7 @@ def catalog_tools(
         if state.settings.read_only and spec.risk is not Risk.READ:
             # The spec stays with the refusal so the body can audit it (below).
             return Checked(spec, error=f"{name} changes data and the server runs read-only (FLOWTLY_READ_ONLY).")
-        return check_arguments(spec, arguments)
+        return await check_arguments(state, spec, arguments)
 
     async def resolve_execute(
         ctx: Context[Any, Any], checked: Annotated[Checked, Resolve(resolve_arguments)], arguments: dict[str, Any]

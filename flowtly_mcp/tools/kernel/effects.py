@@ -63,7 +63,6 @@ _BY_NAME: dict[str, Effect] = {
     "apply_attachment_supplier_suggestion": Effect.OVERWRITE,
     "import_transactions": Effect.CREATE,
     "sync_inbound_einvoices": Effect.CREATE,
-    "sync_inbound_invoices": Effect.CREATE,
     "queue_inbound_einvoices": Effect.HOUSEKEEPING,
     "open_ksef_session": Effect.HOUSEKEEPING,
     "enrich_counterparty_branding": Effect.HOUSEKEEPING,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,17 +46,44 @@ def _what(path: str) -> str:
     return f"{_singular(family)} {record_id}"
 
 
+def _lister(path: str) -> str:
+    """The tool that lists the records of a 404 path's family: "list_invoice_rows" for /invoice-rows/3."""
+    try:
+        segments, _ = path_segments(path)
+    except ValueError:
+        return "the matching list tool"
+    if len(segments) < 2 or not _FAMILY.match(segments[0]):
+        return "the matching list tool"
+    if segments[0] == "e-invoicing":
+        return "list_invoices"
+    return "list_" + segments[0].replace("-", "_")
+
+
 def _singular(family: str) -> str:
     """A record's name from its path family: "invoice-rows" -> "invoice row", "counterparties" -> "counterparty"."""
     name = family[:-3] + "y" if family.endswith("ies") else family.removesuffix("s")
     return name if name.startswith("e-") else name.replace("-", " ")
 
 
+def _problem(item: Mapping[str, Any]) -> str:
+    """One validation problem in plain words: pydantic's own text, without its type tags and prefixes."""
+    kind = item.get("type")
+    if kind == "extra_forbidden":
+        return "is not an argument of this tool; remove it (the tool's input schema lists its arguments)"
+    if kind == "missing":
+        return "is required"
+    message = str(item.get("msg") or "is not valid")
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[:1].lower() + message[1:]
+
+
 def format_validation_error(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_url=False)[:8]:
         where = ".".join(str(p) for p in item["loc"]) or "arguments"
-        parts.append(f"{where}: {item['msg']}")
+        problem = _problem(item)
+        parts.append(f"{where} {problem}" if problem.startswith("is ") else f"{where}: {problem}")
     more = len(error.errors()) - 8
     suffix = f" (and {more} more)" if more > 0 else ""
     return "Invalid arguments — " + "; ".join(parts) + suffix + ". Fix these fields and call again."
@@ -82,7 +111,7 @@ def _describe(exc: BaseException, tool: str) -> str:
         fields = "; ".join(v.describe() for v in exc.violations) or exc.message
         return f"Flowtly rejected the data — {fields}. Fix these fields and call again; nothing was changed."
     if isinstance(exc, api_errors.NotFound):
-        return f"Not found: {_what(exc.path)}. Check the id (list tools show valid ids)."
+        return f"Not found: {_what(exc.path)}. Check the id; {_lister(exc.path)} shows valid ones."
     if isinstance(exc, api_errors.RateLimited):
         wait = f"retry after {exc.retry_after:.0f} s" if exc.retry_after is not None else "retry in a minute"
         return f"Flowtly is rate limiting requests; {wait}."

@@ -11,6 +11,7 @@ class ListResult(BaseModel):
     items: list[dict[str, Any]]
     total: int | None = Field(description="All matches, when known")
     next_cursor: str | None = Field(description="Pass back as cursor; null when complete")
+    checked_here: list[str] = Field(default=[], description="Filters the API does not declare, applied by this server")
 
 
 class ItemResult(BaseModel):

@@ -1,8 +1,9 @@
 """The one send-check policy: what every path that sends to KSeF checks first, and what refuses a send.
 
 Whatever the tool (one invoice, a bulk send), the checks are the same: the invoice as Flowtly holds it, the seller's
-NIP read from its FA XML, the parent of a correction, and today's date in Poland (where KSeF's dates live), not the
-server's. Any failed check refuses the send: KSeF keeps what it accepts, so nothing doubtful goes out.
+NIP read from its FA XML, the parent of a correction, the buyer's address on the client record, and today's date in
+Poland (where KSeF's dates live), not the server's. Any failed check refuses the send: KSeF keeps what it accepts,
+so nothing doubtful goes out.
 """
 
 from __future__ import annotations
@@ -33,13 +34,27 @@ async def send_checks(inv: Invocation, invoice_id: str, record: Mapping[str, Any
     parent = None
     if str(record.get("type") or "").upper().startswith("KOR") and isinstance(record.get("parent"), str):
         parent = await inv.api.get(str(record["parent"]))
-    checks = preflight(record, seller_nip or "", today_in_poland(), parent_json=parent)
+    # The buyer's address is checked on the client record (KSeF rejects an invoice without it).
+    client = await _client_of(inv, record)
+    checks = preflight(record, seller_nip or "", today_in_poland(), parent_json=parent, client_json=client)
     if is_draft:
         # The FA XML (and so the seller NIP) exists only for issued invoices; the draft check already says it all.
         return [check for check in checks if check.name != "seller_nip"]
     if seller_nip is None:
         return [_UNREADABLE_NIP if check.name == "seller_nip" else check for check in checks]
     return checks
+
+
+async def _client_of(inv: Invocation, record: Mapping[str, Any]) -> dict[str, Any] | None:
+    client = record.get("client")
+    if isinstance(client, Mapping):
+        return dict(client)
+    if not isinstance(client, str) or not client.strip():
+        return None
+    try:
+        return await inv.api.get(client)
+    except api_errors.NotFound:
+        return None
 
 
 async def _seller_nip(inv: Invocation, invoice_id: str) -> str | None:

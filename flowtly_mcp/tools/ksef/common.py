@@ -1,8 +1,12 @@
 """What the KSeF workflow tools share: reading an invoice's KSeF state, preflight, polling, saving the UPO.
 
-KSeF verifies invoices asynchronously: a sent invoice is first accepted (100), then processed (150), and only
-then issued (200, with a KSeF number and an official receipt, the UPO) or rejected. Flowtly shows that state on
-the invoice (`eInvoicing`), so the tools poll the invoice, a bounded number of times with growing waits.
+KSeF verifies invoices asynchronously: a sent invoice is received, processed, and only then accepted (with a KSeF
+number and an official receipt, the UPO) or rejected. Flowtly shows that state on the invoice (`eInvoicing`), so
+the tools poll the invoice, a bounded number of times with growing waits.
+
+Flowtly's status words are not published, so the verdict rests on published facts: a KSeF number
+(`einvoicingNumber`) is assigned only on acceptance, and a rejection carries its `rejectionReason` (or the status
+`rejected`). Anything else with a submission on record is still in KSeF's hands, whatever the word says.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from typing import Any
 
 import anyio
 
-from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE
+from flowtly_mcp.api import errors as api_errors
+from flowtly_mcp.api import refs
+from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE, INBOUND_EINVOICE_XML
+from flowtly_mcp.finance.fa_summary import fa_summary
 from flowtly_mcp.finance.identifiers import is_valid_ksef_number
 from flowtly_mcp.finance.ksef import Check, ksef_number_of, rejection_hint, specific_fix
-from flowtly_mcp.finance.wire import embedded
+from flowtly_mcp.finance.wire import embedded, iri_id
 from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.files import save_download
 from flowtly_mcp.tools.kernel.loading import Progress
@@ -24,8 +31,8 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.ksef import models as m
 from flowtly_mcp.tools.ksef.checks import send_checks
 
-IN_FLIGHT = frozenset({"accepted", "processing"})
-IN_FLIGHT_CODES = frozenset({100, 150})
+ACCEPTED = "success"
+REJECTED = "rejected"
 # Waits before each status read: the first read is immediate; about half a minute in all.
 POLL_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 STILL_PROCESSING = "KSeF is still processing: do not send again; call ksef_status later to get the result."
@@ -42,15 +49,52 @@ def status_of(state: Mapping[str, Any]) -> str:
     return str(state.get("status") or "not_sent")
 
 
+def last_answer(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    """KSeF's latest answer kept in the published `providerPayload` (one answer, or the history as a list)."""
+    payload = state.get("providerPayload")
+    if isinstance(payload, list):
+        answers = [entry for entry in payload if isinstance(entry, Mapping)]
+        return answers[-1] if answers else {}
+    return payload if isinstance(payload, Mapping) else {}
+
+
 def code_of(state: Mapping[str, Any]) -> int | None:
-    try:
-        return int(state["statusCode"]) if state.get("statusCode") is not None else None
-    except (TypeError, ValueError):
-        return None
+    """KSeF's status code: `statusCode` where a server gives it (unpublished), else KSeF's latest answer."""
+    for value in (state.get("statusCode"), last_answer(state).get("code")):
+        if value is not None and not isinstance(value, bool):
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def accepted_number(state: Mapping[str, Any]) -> str | None:
+    """The KSeF number of an accepted invoice; KSeF assigns one only on acceptance."""
+    return ksef_number_of({"eInvoicing": dict(state)}) if state else None
+
+
+def is_rejected(state: Mapping[str, Any]) -> bool:
+    if not state or accepted_number(state):
+        return False
+    code = code_of(state)
+    return (
+        status_of(state) == REJECTED or bool(_text(state.get("rejectionReason"))) or (code is not None and code >= 300)
+    )
 
 
 def in_flight(state: Mapping[str, Any]) -> bool:
-    return status_of(state) in IN_FLIGHT or code_of(state) in IN_FLIGHT_CODES
+    """Sent, and KSeF's verdict (a KSeF number or a rejection) not in yet."""
+    return bool(state) and status_of(state) != "not_sent" and not accepted_number(state) and not is_rejected(state)
+
+
+def verdict(state: Mapping[str, Any]) -> str:
+    """success (a KSeF number), rejected, not_sent, or Flowtly's own word while KSeF is still processing."""
+    if accepted_number(state):
+        return ACCEPTED
+    if is_rejected(state):
+        return REJECTED
+    return status_of(state)
 
 
 async def read_invoice(inv: Invocation, invoice_id: str) -> Record:
@@ -59,12 +103,12 @@ async def read_invoice(inv: Invocation, invoice_id: str) -> Record:
 
 def outcome(invoice_id: str, record: Mapping[str, Any], state: Mapping[str, Any]) -> m.KsefOut:
     """The answer for an invoice's current KSeF state, with a hint whenever the person has something to do."""
-    status = status_of(state)
+    status = verdict(state)
     code = code_of(state)
-    number = ksef_number_of({"eInvoicing": dict(state)}) if state else None
+    number = accepted_number(state)
     notes: list[str] = []
     hint = None
-    if status == "rejected" or (code is not None and code >= 300):
+    if status == REJECTED:
         fix = specific_fix(_text(state.get("rejectionReason")))
         hint = f"{fix} {rejection_hint(code)}" if fix else rejection_hint(code)
         original = _original_number(state)
@@ -92,8 +136,7 @@ def _text(value: Any) -> str | None:
 
 
 def _original_number(state: Mapping[str, Any]) -> str | None:
-    payload = state.get("providerPayload")
-    extensions = payload.get("extensions") if isinstance(payload, Mapping) else None
+    extensions = last_answer(state).get("extensions")
     value = extensions.get("originalKsefNumber") if isinstance(extensions, Mapping) else None
     return str(value) if value else None
 
@@ -116,10 +159,24 @@ async def poll(inv: Invocation, invoice_id: str, state: Mapping[str, Any]) -> tu
 
 
 async def save_upo(inv: Invocation, invoice_id: str, ksef_number: str) -> m.UpoOut:
-    """Download the official receipt and keep it in the download directory, like any other download."""
+    """Download the official receipt and keep it in the download directory; the resource serves it too."""
     download = await inv.api.download("GET", EINVOICE_UPO.path(id=invoice_id), accept="application/xml")
-    saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=None, inline=False)
-    return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size)
+    resource = upo_resource(invoice_id)
+    saved = save_download(inv, download, stem=f"UPO-{ksef_number}", suffix=".xml", resource_uri=resource, inline=False)
+    return m.UpoOut(path=str(saved.path), sha256=saved.sha256, size=saved.size, resource_uri=resource)
+
+
+def upo_resource(invoice_id: str) -> str:
+    return f"flowtly://invoices/{refs.quote_id(invoice_id)}/upo"
+
+
+def rejected_error(result: m.KsefOut) -> ToolRefused:
+    """A KSeF rejection as the tool's error: KSeF's reason and what to do, never a result that reads as success."""
+    which = f"invoice {result.number} ({result.invoice})" if result.number else f"invoice {result.invoice}"
+    code = f" with status {result.code}" if result.code is not None else ""
+    reason = result.reason or "no reason given"
+    notes = "".join(f" Note: {note}." for note in result.notes)
+    return ToolRefused(f"KSeF rejected {which}{code}: {reason}. {result.hint or ''}{notes}".strip())
 
 
 @dataclass(frozen=True)
@@ -143,8 +200,45 @@ def refusal(preflight: Preflight, what: str) -> ToolRefused:
     problems = "; ".join(f"{check.message} ({check.fix})" if check.fix else check.message for check in preflight.failed)
     state = state_of(preflight.record)
     current = ""
-    if state:
+    if is_rejected(state):
+        reason = _text(state.get("rejectionReason")) or "no reason given"
+        current = f" KSeF rejected the last submission ({reason}) and the defect is still there."
+    elif state:
         number = ksef_number_of(preflight.record)
-        current = f" Current KSeF state: status {status_of(state)}" + (f", KSeF number {number}" if number else "")
+        current = f" Current KSeF state: status {verdict(state)}" + (f", KSeF number {number}" if number else "")
         current += "."
     return ToolRefused(f"Not {what}: {problems}.{current} Nothing was sent.")
+
+
+# What an inbound e-invoice's FA document states that its published e-invoicing record does not.
+FA_FIELDS = ("invoiceNumber", "sellerName", "sellerTin", "issueDate", "amount", "currency")
+
+
+async def inbound_facts(inv: Invocation, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with number, seller, issue date, gross and currency filled from its FA document where missing.
+
+    Flowtly publishes none of them on e-invoicing records; a document that cannot be read leaves them unknown.
+    """
+    filled = dict(record)
+    record_id = record.get("id") or iri_id(record.get("@id"))
+    if all(filled.get(name) not in (None, "") for name in FA_FIELDS) or record_id is None:
+        return filled
+    try:
+        download = await inv.api.download("GET", INBOUND_EINVOICE_XML.path(id=record_id), accept="application/xml")
+    except api_errors.ApiError:
+        return filled
+    summary = fa_summary(download.content)
+    if summary is None:
+        return filled
+    found = {
+        "invoiceNumber": summary.number,
+        "sellerName": summary.seller_name,
+        "sellerTin": summary.seller_nip,
+        "issueDate": summary.issued.isoformat() if summary.issued else None,
+        "amount": summary.gross,
+        "currency": summary.currency,
+    }
+    for name, value in found.items():
+        if filled.get(name) in (None, "") and value is not None:
+            filled[name] = value
+    return filled

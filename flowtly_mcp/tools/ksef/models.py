@@ -42,12 +42,16 @@ class UpoOut(BaseModel):
     path: str
     sha256: str
     size: int
+    resource_uri: str = Field(description="MCP resource serving the same receipt")
 
 
 class KsefOut(BaseModel):
     invoice: str
     number: str | None
-    status: str = Field(description="not_sent, accepted, processing, success or rejected")
+    status: str = Field(
+        description="success (KSeF accepted it: it has a KSeF number), rejected, not_sent, or Flowtly's word for a "
+        "submission KSeF is still processing"
+    )
     code: int | None = Field(default=None, description="KSeF status code")
     ksef_number: str | None = None
     reference: str | None = None

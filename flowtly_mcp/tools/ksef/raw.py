@@ -43,7 +43,9 @@ _IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be chan
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs or URLs")
+    invoices: list[InvoiceRef] = Field(
+        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
+    )
 
 
 class CorrectionRow(InputModel):

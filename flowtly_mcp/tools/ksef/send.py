@@ -33,11 +33,13 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped
 from flowtly_mcp.tools.ksef import models as m
 from flowtly_mcp.tools.ksef.common import (
+    REJECTED,
     Record,
     outcome,
     poll,
     read_invoice,
     refusal,
+    rejected_error,
     run_preflight,
     save_upo,
     state_of,
@@ -106,12 +108,14 @@ async def _send(inv: Invocation, args: m.SendInput) -> m.KsefOut:
 async def _finish(inv: Invocation, invoice_id: str, state: Mapping[str, Any], notes: list[str]) -> m.KsefOut:
     record, final = await poll(inv, invoice_id, state)
     result = outcome(invoice_id, record, final)
-    if result.status == "success" and result.ksef_number:
+    result.notes = [*notes, *result.notes]
+    if result.status == REJECTED:
+        raise rejected_error(result)
+    if result.ksef_number:
         try:
             result.upo = dumped(await save_upo(inv, invoice_id, result.ksef_number))
         except api_errors.ApiError as failure:
-            notes.append(f"UPO not saved ({failure.message}); call ksef_status with upo=true later")
-    result.notes = [*notes, *result.notes]
+            result.notes.append(f"UPO not saved ({failure.message}); call ksef_status with upo=true later")
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE, SYNC_INBOUND_EINVOICES
+from flowtly_mcp.api.endpoints import EINVOICE_UPO, GET_INVOICE, INBOUND_EINVOICE_XML, SYNC_INBOUND_EINVOICES
 from flowtly_mcp.finance.money import parse_optional_amount
 from flowtly_mcp.finance.wire import collection_members, parse_date, record_id
 from flowtly_mcp.tools.kernel.references import ref_id
@@ -13,7 +13,7 @@ from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped, dumped_all
 from flowtly_mcp.tools.ksef import models as m
-from flowtly_mcp.tools.ksef.common import outcome, read_invoice, save_upo, state_of
+from flowtly_mcp.tools.ksef.common import inbound_facts, outcome, read_invoice, save_upo, state_of
 
 TOOLSET = "workflows"
 
@@ -22,7 +22,7 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
     invoice_id = ref_id(args.invoice, "invoices", "invoice")
     record = await read_invoice(inv, invoice_id)
     result = outcome(invoice_id, record, state_of(record))
-    if args.upo and result.status == "success" and result.ksef_number:
+    if args.upo and result.ksef_number:
         result.upo = dumped(await save_upo(inv, invoice_id, result.ksef_number))
     return result
 
@@ -30,8 +30,9 @@ async def _status(inv: Invocation, args: m.StatusInput) -> m.KsefOut:
 async def _sync_inbound(inv: Invocation, args: m.InboundInput) -> m.InboundOut:
     body = {"dateFrom": args.date_from.isoformat(), "dateTo": args.date_to.isoformat()}
     answer = await inv.api.post_action(SYNC_INBOUND_EINVOICES.path(), body)
-    items = [_inbound(record) for record in collection_members(answer)]
-    return m.InboundOut(total=_total(answer, len(items)), invoices=dumped_all(items[: args.limit]))
+    records = collection_members(answer)
+    items = [_inbound(await inbound_facts(inv, record)) for record in records[: args.limit]]
+    return m.InboundOut(total=_total(answer, len(records)), invoices=dumped_all(items))
 
 
 def _total(answer: Any, fallback: int) -> int:
@@ -81,7 +82,7 @@ def ksef_status_specs() -> Iterator[AnyToolSpec]:
         description="Pull purchase invoices KSeF holds for us, issued in a range of at most 3 months.",
         toolset="ksef",
         risk=Risk.WRITE,
-        operations=(SYNC_INBOUND_EINVOICES.operation,),
+        operations=(SYNC_INBOUND_EINVOICES.operation, INBOUND_EINVOICE_XML.operation),
         input_model=m.InboundInput,
         output_model=m.InboundOut,
         handler=_sync_inbound,

@@ -18,7 +18,7 @@ from typing import Any
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, LIST_INVOICES, LIST_TRANSACTIONS
 from flowtly_mcp.finance.matching import Outcome, Plan, reconcile_all
-from flowtly_mcp.finance.records import BankTransaction, InvoiceView
+from flowtly_mcp.finance.records import BankTransaction, InvoiceView, with_payment_currency
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, fetch_many, read_views
@@ -61,7 +61,11 @@ async def plan_batch(inv: Invocation, args: m.ReconcileUnmatchedInput, progress:
     listings = {"transactions": _transaction_listing(args.date_from, args.date_to)}
     data = await load_matching(inv, progress, listings)
     records = data.extra["transactions"]
-    transactions = read_views(records, BankTransaction.from_api, data.warnings)
+    # Each payment's currency as the matcher derives it (from the account it arrived in); unknown stays unknown, and
+    # the matcher then lists the payment under no_match with the reason.
+    accounts = data.index.account_currencies
+    read = read_views(records, BankTransaction.from_api, data.warnings)
+    transactions = [with_payment_currency(transaction, accounts) for transaction in read]
     linked = {str(r.get("id")) for r in records if lists_applications(r)}
     pending: list[BankTransaction] = []
     already = 0
@@ -133,13 +137,20 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
         return None
     batch = await plan_batch(inv, args, Progress.silent())
     apply = []
+    warnings: list[str] = []
     for outcome in _auto(batch):
         transaction = batch.transactions[outcome.transaction_id]
         assert outcome.chosen is not None
         apply.append(
-            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)}): "
-            f"{targets(outcome.chosen.allocations)}"
+            f"{transaction.id} ({transaction.date.isoformat()}, {decimal_text(transaction.amount)} "
+            f"{transaction.currency}): {targets(outcome.chosen.allocations)}"
         )
+        if outcome.chosen.excess:
+            # The same warning reconcile_payment gives for one payment.
+            warnings.append(
+                f"over-payment: {transaction.id}: {decimal_text(outcome.chosen.excess)} {transaction.currency} "
+                "stays on the transaction as a credit"
+            )
     counts = batch.plan.counts
     return Preview(
         action="Apply confident payment matches",
@@ -150,7 +161,7 @@ async def _preview(inv: Invocation, args: m.ReconcileUnmatchedInput) -> Preview 
             "no_match": counts["no_match"],
             "already_applied": batch.already_applied,
         },
-        warnings=[] if apply else ["Nothing would be applied: no payment has a confident match."],
+        warnings=warnings if apply else ["Nothing would be applied: no payment has a confident match."],
         fingerprint=fingerprint(_state(batch, {i: v.open for i, v in batch.invoices.items()})),
         plan=BatchApproval(args, batch),
     )
@@ -207,6 +218,8 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
 
 async def _apply(inv: Invocation, batch: BatchPlan, snapshot: Snapshot | None, progress: Progress) -> m.UnmatchedOut:
     result = _proposals(batch, False)
+    # Once applying, each confident match is reported once: in `applied`, or in `skipped` with the reason.
+    result.auto = []
     auto = _auto(batch)
     for done, outcome in enumerate(auto):
         transaction = batch.transactions[outcome.transaction_id]

@@ -15,8 +15,16 @@ from typing import Any
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import LIST_APPLIED_PAYMENTS, LIST_CLIENTS, LIST_COUNTERPARTIES, LIST_INVOICES
 from flowtly_mcp.finance.matching import Allocation, Candidate, MatchIndex
-from flowtly_mcp.finance.records import AppliedPayment, BankTransaction, ClientView, CounterpartyView, InvoiceView
+from flowtly_mcp.finance.records import (
+    AppliedPayment,
+    BankTransaction,
+    ClientView,
+    CounterpartyView,
+    InvoiceView,
+    with_payment_currency,
+)
 from flowtly_mcp.finance.wire import iri_id
+from flowtly_mcp.tools.kernel.errors import ToolRefused
 from flowtly_mcp.tools.kernel.loading import Listing, Progress, Record, fetch_many, read_views
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.reconciliation import models as m
@@ -36,6 +44,15 @@ class MatchingData:
     applied: dict[str, list[AppliedPayment]]
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, list[Record]] = field(default_factory=dict)
+
+
+def transaction_of(record: Record, account_currencies: Mapping[str, str]) -> BankTransaction:
+    """A bank line with its payment currency derived as the matcher derives it (finance.records.payment_currency):
+    from the account it arrived in, else as stated; unknown stays unknown and is never taken as PLN."""
+    try:
+        return with_payment_currency(BankTransaction.from_api(record), account_currencies)
+    except ValueError as problem:
+        raise ToolRefused(f"The transaction cannot be matched: {problem}.") from None
 
 
 async def load_matching(

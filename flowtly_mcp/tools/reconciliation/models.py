@@ -105,7 +105,7 @@ class SkippedOut(BaseModel):
 class UnmatchedOut(BaseModel):
     dry_run: bool
     counts: dict[str, int] = Field(description="Transactions per outcome")
-    auto: list[BatchItemOut] = Field(description="Confident matches (applied unless dry_run)")
+    auto: list[BatchItemOut] = Field(description="Confident matches to apply (dry run; once applied: see applied)")
     review: list[BatchItemOut]
     no_match: list[BatchItemOut]
     applied: list[BatchItemOut] = []

@@ -9,7 +9,7 @@ exactly which invoices get how much before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -18,7 +18,7 @@ from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import CREATE_APPLIED_PAYMENT, GET_INVOICE, GET_TRANSACTION, LIST_APPLIED_PAYMENTS
 from flowtly_mcp.finance.allocation import AllocationProblem, Requested, plan_allocations
 from flowtly_mcp.finance.matching import Allocation, decide
-from flowtly_mcp.finance.records import BankTransaction, InvoiceView
+from flowtly_mcp.finance.records import BankTransaction, InvoiceView, invoice_account_currencies, with_payment_currency
 from flowtly_mcp.tools.kernel.errors import ToolInputError, ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.guards import Preview, fingerprint
 from flowtly_mcp.tools.kernel.loading import Progress, Record, get_many
@@ -35,24 +35,26 @@ from flowtly_mcp.tools.reconciliation.matching_data import (
     lists_applications,
     load_matching,
     payment_out,
+    transaction_of,
 )
 
 TOOLSET = "workflows"
 MAX_NOTES = 4
 
 
-async def read_transaction(inv: Invocation, value: str) -> tuple[Record, BankTransaction]:
+async def read_transaction(
+    inv: Invocation, value: str, account_currencies: Mapping[str, str]
+) -> tuple[Record, BankTransaction]:
+    """The transaction record, and its view with the payment currency derived from `account_currencies`."""
     transaction_id = ref_id(value, "transactions", "transaction")
     record = await inv.api.get(GET_TRANSACTION.path(id=transaction_id))
-    try:
-        return record, BankTransaction.from_api(record)
-    except ValueError as problem:
-        raise ToolRefused(f"The transaction cannot be matched: {problem}.") from None
+    return record, transaction_of(record, account_currencies)
 
 
 async def _suggest(inv: Invocation, args: m.SuggestInput) -> m.SuggestOut:
-    record, transaction = await read_transaction(inv, args.transaction)
+    record, as_read = await read_transaction(inv, args.transaction, {})
     data = await load_matching(inv, Progress(inv))
+    transaction = with_payment_currency(as_read, data.index.account_currencies)
     applied = data.applied.get(transaction.id, [])
     if applied or lists_applications(record):
         return m.SuggestOut(
@@ -84,7 +86,8 @@ class PaymentPlan:
 
 async def plan_payment(inv: Invocation, args: m.ReconcilePaymentInput, progress: Progress) -> PaymentPlan:
     """Re-read the payment and its invoices and decide exactly what to apply; refuse anything doubtful."""
-    record, transaction = await read_transaction(inv, args.transaction)
+    # The currency is derived below, once the organisation's accounts are known.
+    record, transaction = await read_transaction(inv, args.transaction, {})
     if transaction.amount <= 0:
         raise ToolRefused("Not applied: only money received (a positive amount) settles sales invoices.")
     existing = await applications_of(inv, transaction.id)
@@ -111,8 +114,9 @@ def _last(value: Any) -> str:
     return str(value).rsplit("/", 1)[-1] if value else "?"
 
 
-async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Progress) -> PaymentPlan:
+async def _auto_plan(inv: Invocation, as_read: BankTransaction, progress: Progress) -> PaymentPlan:
     data = await load_matching(inv, progress)
+    transaction = with_payment_currency(as_read, data.index.account_currencies)
     outcome = decide(transaction, data.index)
     chosen = outcome.chosen
     if chosen is None:
@@ -130,7 +134,7 @@ async def _auto_plan(inv: Invocation, transaction: BankTransaction, progress: Pr
     )
 
 
-async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m.ReconcilePaymentInput) -> PaymentPlan:
+async def _requested_plan(inv: Invocation, as_read: BankTransaction, args: m.ReconcilePaymentInput) -> PaymentPlan:
     assert args.allocations is not None
     ids = [ref_id(a.invoice, "invoices", f"allocations[{i}].invoice") for i, a in enumerate(args.allocations)]
     records = await get_many(inv, [GET_INVOICE.path(id=invoice_id) for invoice_id in ids])
@@ -140,6 +144,7 @@ async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m
             invoices.append(InvoiceView.from_api(invoice_record))
         except ValueError as problem:
             raise ToolRefused(f"allocations[{position}]: the invoice cannot be read: {problem}.") from None
+    transaction = await _with_currency(inv, as_read, invoices)
     requested = [Requested(invoice, a.amount) for invoice, a in zip(invoices, args.allocations, strict=True)]
     try:
         allocations, excess = plan_allocations(transaction, requested)
@@ -147,6 +152,22 @@ async def _requested_plan(inv: Invocation, transaction: BankTransaction, args: m
         raise ToolInputError(f"allocations[{problem.position}]: {problem}. Nothing was applied.") from None
     notes = [f"{a.invoice_number or a.invoice_id}: {_kind(a)}" for a in allocations]
     return PaymentPlan(transaction, allocations, excess, "allocations", notes, _state(transaction, invoices))
+
+
+async def _with_currency(inv: Invocation, as_read: BankTransaction, invoices: list[InvoiceView]) -> BankTransaction:
+    """The payment with its currency: from the chosen invoices' accounts when the money arrived in one of them,
+    else from all of the organisation's invoices; an unknown currency refuses the payment, never taken as PLN."""
+    transaction = with_payment_currency(as_read, invoice_account_currencies(invoices)[0])
+    if transaction.known_currency is not None:
+        return transaction
+    index = (await load_matching(inv, Progress.silent())).index
+    transaction = with_payment_currency(as_read, index.account_currencies)
+    if transaction.known_currency is None:
+        raise ToolRefused(
+            f"Not applied: {index.unknown_currency_reason(transaction)}, so the amounts cannot be checked against "
+            "the invoices. Nothing was applied."
+        )
+    return transaction
 
 
 def _kind(allocation: Allocation) -> str:
@@ -163,7 +184,7 @@ def _state(transaction: BankTransaction, invoices: list[InvoiceView]) -> list[An
 
 async def recheck_payment(inv: Invocation, plan: PaymentPlan) -> str:
     """The state of just the records an approved plan touches: the payment, its applications, its invoices."""
-    record, transaction = await read_transaction(inv, plan.transaction.id)
+    record, transaction = await read_transaction(inv, plan.transaction.id, {})
     if await applications_of(inv, transaction.id) or lists_applications(record):
         return "already applied"  # never a fingerprint: the confirmation is refused as "changed since the preview"
     ids = [allocation.invoice_id for allocation in plan.allocations]

@@ -118,7 +118,10 @@ async def _attention(inv: Invocation, args: AttentionInput) -> ListResult:
     route = _ATTENTION[args.kind]
     keep = (*(_TRANSACTIONS.compact or ()), "problems")
     page = await inv.api.list_slice(route.path(), limit=args.limit, cursor=args.cursor)
-    items = [shape(r, view=args.view, fields=args.fields, compact_fields=keep) for r in page.items]
+    items = [
+        shape(r, view=args.view, fields=args.fields, compact_fields=keep, derive=_TRANSACTIONS.derive)
+        for r in page.items
+    ]
     return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
 
 
