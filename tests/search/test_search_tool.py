@@ -131,9 +131,15 @@ async def test_default_surface_is_the_chosen_list_within_budget(tmp_path: Path) 
         tools = [
             tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in (await client.list_tools()).tools
         ]
-    assert {tool["name"] for tool in tools} == {*DEFAULT_SURFACE, "search_tools", "execute_tool"}
+    # Under the default policy a person approves guarded calls: check_approval is listed, and the approval view's
+    # app-only tool, which hosts following the MCP Apps spec never show to the model.
+    app_only = {tool["name"] for tool in tools if (tool.get("_meta") or {}).get("ui", {}).get("visibility") == ["app"]}
+    assert app_only == {"approval_decide"}
+    expected = {*DEFAULT_SURFACE, "search_tools", "execute_tool", "check_approval"}
+    assert {tool["name"] for tool in tools} - app_only == expected
     visible = sum(
         count(json.dumps({key: tool[key] for key in ("name", "description", "inputSchema")}, separators=(",", ":")))
         for tool in tools
+        if tool["name"] not in app_only
     )
     assert visible <= 2000

@@ -37,8 +37,8 @@ def check_approval_tool() -> Tool:
         name=CHECK_TOOL,
         title="Check an approval",
         description=(
-            "Check on an approval a guarded tool asked a person for. Once they approved it, this runs the approved "
-            "call (once); while it waits, or after a rejection, nothing runs. You cannot approve it yourself."
+            "Check an approval a guarded tool asked a person for; once approved, runs that call once. "
+            "You cannot approve it yourself."
         ),
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True

@@ -36,4 +36,5 @@ def described(description: str, policy: ConfirmPolicy, *, guarded: bool, always:
         return f"{base} Needs the confirmation_token of its preview (FLOWTLY_CONFIRM=agent: not a human check)."
     if runs_unconfirmed(policy):
         return f"{base} Runs WITHOUT confirmation (FLOWTLY_CONFIRM={policy.value})."
-    return f"{base} Asks for confirmation first." if always else f"{base} Asks for confirmation when needed."
+    # Under auto a person approves through a channel the model cannot reach (kernel/approval.py).
+    return f"{base} Needs human approval." if always else f"{base} May need human approval."

@@ -233,8 +233,8 @@ def specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="upload_transaction_attachment",
         title="Upload transaction document",
-        description="Upload a receipt or purchase invoice (PDF, image or XML, up to 10 MB; local files only from "
-        "the client's roots or FLOWTLY_UPLOAD_DIR), optionally attached to a transaction.",
+        description="Upload a receipt or purchase invoice (PDF, image, XML; ≤ 10 MB; files only from the client's "
+        "roots or FLOWTLY_UPLOAD_DIR), optionally to a transaction.",
         toolset="transactions",
         risk=Risk.WRITE,
         operations=(UPLOAD.operation,),

@@ -46,7 +46,7 @@ SUGGESTION_FIELDS = ("invoice", "invoiceName", "amount", "openAmount", "score", 
 class AttentionInput(ListControls):
     kind: Literal["unassigned", "with_problems"] = Field(
         default="unassigned",
-        description="unassigned: money in that nothing explains yet; with_problems: e.g. a missing attachment",
+        description="with_problems: e.g. a missing attachment",
     )
 
 
