@@ -30,8 +30,15 @@ def compact(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+def app_only(tool: dict[str, Any]) -> bool:
+    """A tool only MCP Apps views call (`_meta.ui.visibility: ["app"]`): hosts never show it to the model."""
+    return bool((tool.get("_meta") or {}).get("ui", {}).get("visibility") == ["app"])
+
+
 def visible(tool: dict[str, Any]) -> int:
-    """Tokens of what a model reads of a tool: its name, description and input schema."""
+    """Tokens of what a model reads of a tool: its name, description and input schema (none for app-only tools)."""
+    if app_only(tool):
+        return 0
     return count(compact({key: tool[key] for key in ("name", "description", "inputSchema") if key in tool}))
 
 
@@ -69,7 +76,8 @@ def run() -> SectionResult:
     result.add(
         Figure(
             "tokens.default_visible",
-            f"Default surface ({len(default)} tools), visible: name, description, input schema",
+            f"Default surface ({sum(not app_only(t) for t in default)} tools for the model, "
+            f"{sum(app_only(t) for t in default)} app-only), visible: name, description, input schema",
             default_visible,
             "tokens",
             Target("<=", DEFAULT_VISIBLE_TARGET),
