@@ -41,5 +41,5 @@ def workflow_specs() -> Iterator[AnyToolSpec]:
 @cache
 def registry() -> Registry:
     specs = [*crud_specs(), *special_specs(), *workflow_specs()]
-    # One list decides the default surface, whatever a declaration says (see default_surface.py).
+    # One list decides the default surface (see default_surface.py); declarations never set `core`.
     return Registry(replace(spec, core=spec.name in DEFAULT_SURFACE) for spec in specs)

@@ -56,7 +56,6 @@ def specs() -> Iterator[AnyToolSpec]:
         input_model=SearchInput,
         output_model=ListResult,
         handler=_search,
-        core=True,
     )
     yield ToolSpec(
         name="list_client_documents",

@@ -235,7 +235,6 @@ def specs() -> Iterator[AnyToolSpec]:
         handler=_send_one,
         preview=_preview_one,
         idempotent=False,
-        core=True,
     )
     yield ToolSpec(
         name="send_invoices_to_clients",

@@ -81,7 +81,7 @@ class ToolSpec(Generic[InputT, OutputT]):
     idempotent: bool | None = None
     open_world: bool = True
     extra_meta: dict[str, Any] = field(default_factory=dict)
-    # Listed in the default surface ("core"), besides its own toolset.
+    # Listed in the default surface ("core"), besides its own toolset: set only from tools/default_surface.py.
     core: bool = False
     # A write that needs confirmation only in some cases (its preview returns None otherwise).
     escalates: bool = False

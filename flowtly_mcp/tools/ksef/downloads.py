@@ -135,7 +135,6 @@ def specs() -> Iterator[AnyToolSpec]:
         input_model=EInvoiceDownloadInput,
         output_model=SavedFile,
         handler=_download_einvoice,
-        core=True,
     )
     yield ToolSpec(
         name="download_inbound_einvoice",

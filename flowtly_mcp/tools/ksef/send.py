@@ -205,7 +205,6 @@ def ksef_send_specs() -> Iterator[AnyToolSpec]:
         handler=_send,
         preview=_send_preview,
         idempotent=False,
-        core=True,
     )
     yield ToolSpec(
         name="send_ksef_correction",

@@ -207,7 +207,6 @@ def receivables_specs() -> Iterator[AnyToolSpec]:
         output_model=m.AgingOut,
         handler=_aging,
         extra_meta=view_tool_meta(RECEIVABLES_VIEW_URI),
-        core=True,
     )
     yield ToolSpec(
         name="overdue_invoices",

@@ -274,7 +274,6 @@ def payment_specs() -> Iterator[AnyToolSpec]:
         input_model=m.SuggestInput,
         output_model=m.SuggestOut,
         handler=_suggest,
-        core=True,
     )
     yield ToolSpec(
         name="reconcile_payment",
@@ -296,5 +295,4 @@ def payment_specs() -> Iterator[AnyToolSpec]:
         planned=Planned(recheck=recheck_payment, execute=execute_payment),
         escalates=True,
         idempotent=False,
-        core=True,
     )
