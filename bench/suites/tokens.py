@@ -18,6 +18,7 @@ from bench.model import Figure, SectionResult, Table, Target
 from bench.processes import REPO, command_line, flowtly_command, isolated_env
 from bench.stdio_wire import list_tools
 from bench.tokenizer import count
+from flowtly_mcp.apps.mcp_apps import is_app_only
 
 DEFAULT_VISIBLE_TARGET = 2000
 PER_TOOL_VISIBLE_TARGET = 100
@@ -32,7 +33,7 @@ def compact(value: Any) -> str:
 
 def app_only(tool: dict[str, Any]) -> bool:
     """A tool only MCP Apps views call (`_meta.ui.visibility: ["app"]`): hosts never show it to the model."""
-    return bool((tool.get("_meta") or {}).get("ui", {}).get("visibility") == ["app"])
+    return is_app_only(tool.get("_meta"))
 
 
 def visible(tool: dict[str, Any]) -> int:

@@ -64,6 +64,12 @@ def app_only_meta() -> dict[str, object]:
     return {"ui": {"visibility": ["app"]}}
 
 
+def is_app_only(meta: dict[str, Any] | None) -> bool:
+    """Whether a listed tool's `_meta` marks it for views only (see `app_only_meta`): no model ever reads it."""
+    ui = (meta or {}).get("ui")
+    return isinstance(ui, dict) and ui.get("visibility") == ["app"]
+
+
 def view_tool_meta(resource_uri: str) -> dict[str, object]:
     """`_meta` for a model-visible tool whose results a host should show in the view at `resource_uri`."""
     return {"ui": {"resourceUri": resource_uri}, LEGACY_RESOURCE_URI_KEY: resource_uri}

@@ -17,6 +17,7 @@ from mcp.server.mcpserver import MCPServer
 
 from bench.routing import Request, load_requests
 from bench.tokenizer import count
+from flowtly_mcp.apps.mcp_apps import is_app_only
 from flowtly_mcp.config import ServerSettings
 from flowtly_mcp.server import build_server
 from flowtly_mcp.tools.default_surface import DEFAULT_SURFACE
@@ -133,7 +134,7 @@ async def test_default_surface_is_the_chosen_list_within_budget(tmp_path: Path) 
         ]
     # Under the default policy a person approves guarded calls: check_approval is listed, and the approval view's
     # app-only tool, which hosts following the MCP Apps spec never show to the model.
-    app_only = {tool["name"] for tool in tools if (tool.get("_meta") or {}).get("ui", {}).get("visibility") == ["app"]}
+    app_only = {tool["name"] for tool in tools if is_app_only(tool.get("_meta"))}
     assert app_only == {"approval_decide"}
     expected = {*DEFAULT_SURFACE, "search_tools", "execute_tool", "check_approval"}
     assert {tool["name"] for tool in tools} - app_only == expected

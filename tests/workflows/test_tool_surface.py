@@ -9,6 +9,7 @@ import pytest
 from mcp import Client
 
 from bench.tokenizer import count
+from flowtly_mcp.apps.mcp_apps import is_app_only
 from flowtly_mcp.tools.all import registry, workflow_specs
 from flowtly_mcp.tools.kernel.registry import Risk
 
@@ -39,7 +40,7 @@ async def test_the_default_tool_list_stays_within_its_token_budget(make_server: 
     names = {tool["name"] for tool in default}
     assert names >= CORE
     # What a model reads: app-only tools (MCP Apps `visibility: ["app"]`) are for views, never offered to the model.
-    for_model = [tool for tool in default if (tool.get("_meta") or {}).get("ui", {}).get("visibility") != ["app"]]
+    for_model = [tool for tool in default if not is_app_only(tool.get("_meta"))]
     visible = [{key: tool[key] for key in ("name", "description", "inputSchema")} for tool in for_model]
     assert sum(count(json.dumps(part, separators=(",", ":"), ensure_ascii=False)) for part in visible) <= (
         DEFAULT_SURFACE_TOKENS
