@@ -71,7 +71,12 @@ def invoice_data(world: World, invoice: Record) -> fa3.InvoiceData:
         seller=organization_party(world),
         buyer=buyer,
         rows=rows_of(world, invoice),
-        created_at=world.now().isoformat().replace("+00:00", "Z"),
+        # A document sent to KSeF was made when it was sent: every later download (and the UPO's hash of it) gives
+        # the same bytes, as KSeF keeps the document it received.
+        created_at=str(
+            (ksef_state.outbound_record(world, invoice) or {}).get("_sentAt")
+            or world.now().isoformat().replace("+00:00", "Z")
+        ),
         paid_on=paid_on or None,
         correction=correction,
     )
