@@ -26,6 +26,9 @@ class SandboxConfig:
     `dataset` replaces the seed generator's output with the given records (tests with hand-made data).
     `profile` chooses the served shape (`profiles.py`): only the published fields, or the extended ones;
     by default FLOWTLY_SANDBOX_PROFILE, else `profiles.DEFAULT_PROFILE`.
+    `ignored_filters` names, per family, filters the sandbox accepts but does not apply, as some real servers do
+    (`{"invoice-transactions": frozenset({"transaction"})}` lists every application whatever `transaction` asks):
+    for testing that a client stays correct and cheap when a filter it sends is ignored. Empty by default.
     """
 
     token: str = "sandbox-token"
@@ -42,3 +45,4 @@ class SandboxConfig:
     seed_data: bool = True
     dataset: Dataset | None = None
     profile: Profile = field(default_factory=profile_from_env)
+    ignored_filters: Mapping[str, frozenset[str]] = field(default_factory=dict)

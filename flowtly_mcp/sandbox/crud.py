@@ -54,6 +54,12 @@ def page_window(world: World, query: Query) -> tuple[int, int]:
     return page, per_page
 
 
+def _applied_filters(world: World, resource: Resource, query: Query) -> Query:
+    """The query without the filters this sandbox is set to ignore for the family (SandboxConfig.ignored_filters)."""
+    ignored = world.config.ignored_filters.get(resource.family, frozenset())
+    return {key: value for key, value in query.items() if key not in ignored} if ignored else query
+
+
 def collection_reply(
     call: Call, resource: Resource, views: list[Record], *, collection_iri: str | None = None
 ) -> Reply:
@@ -61,7 +67,7 @@ def collection_reply(
     world = call.world
     resource = served_resource(world.config.profile, resource)
     page, per_page = page_window(world, call.query)
-    selected = filters.apply(resource, views, call.query)
+    selected = filters.apply(resource, views, _applied_filters(world, resource, call.query))
     start = (page - 1) * per_page
     members = [
         document_of_view(world, resource.family, view, embedded=True) for view in selected[start : start + per_page]

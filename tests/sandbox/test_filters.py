@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx2
 import pytest
 
+from tests.sandbox.conftest import client_for, make_sandbox
+
 pytestmark = pytest.mark.anyio
 
 
@@ -100,3 +102,14 @@ async def test_filters_on_other_families(api: httpx2.AsyncClient) -> None:
     assert await ids(api, "/api/budget-transactions", budget="/api/budgets/bgt_1") == ["btr_1"]
     assert await ids(api, "/api/invoice-rows", invoice="3") == [3, 4]
     assert await ids(api, "/api/invoice-rows", vatRate="zw") == [4]
+
+
+async def test_a_filter_set_to_be_ignored_lists_everything_as_some_servers_do() -> None:
+    # SandboxConfig.ignored_filters: for testing a client against a server that accepts a filter and ignores it.
+    box = make_sandbox(ignored_filters={"invoice-transactions": frozenset({"transaction"})})
+    async with client_for(box) as ignoring, client_for(make_sandbox()) as applying:
+        everything = await ids(ignoring, "/api/invoice-transactions")
+        assert await ids(ignoring, "/api/invoice-transactions", transaction="txn_1") == everything != [1]
+        assert await ids(applying, "/api/invoice-transactions", transaction="txn_1") == [1]
+        assert await ids(ignoring, "/api/invoice-transactions", invoice="/api/invoices/3") == [2], "others still apply"
+    box.close()

@@ -156,9 +156,10 @@ async def test_batch_preview_names_the_invoices_warns_of_over_payment_and_lists_
         )
     apply = preview["details"]["apply"]
     assert apply and not any("<function" in line for line in apply)
-    assert any(over.transaction_id in line and "to invoice" in line for line in apply)
+    assert any(line.startswith(f"{over.transaction_id} ") and " → " in line for line in apply)
     assert any(w.startswith(f"over-payment: {over.transaction_id}: {over.unallocated}") for w in preview["warnings"])
     result = done["result"]
     assert result["auto"] == [], "applied matches are listed once, under applied"
-    assert over.transaction_id in [item["transaction"] for item in result["applied"]]
-    assert len(writes(sandbox)) == sum(len(item["allocations"]) for item in result["applied"])
+    applied = [line.split(" ", 1)[0] for line in result["applied"]]
+    assert over.transaction_id in applied and len(set(applied)) == len(applied)
+    assert len(writes(sandbox)) == sum(line.count("(record ") + line.count("; record ") for line in result["applied"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
 
 import httpx2
 import pytest
@@ -26,6 +25,11 @@ def by_transaction(result: dict[str, Any], status: str) -> dict[str, list[tuple[
         item["transaction"]: [(a["invoice"], Decimal(a["amount"])) for a in item["allocations"]]
         for item in result[status]
     }
+
+
+def applied_ids(result: dict[str, Any]) -> list[str]:
+    """The transactions of a confirmed batch's `applied` lines (each line starts with its transaction)."""
+    return [line.split(" ", 1)[0] for line in result["applied"]]
 
 
 async def test_dry_run_proposes_only_right_matches_and_explains_the_rest(
@@ -80,17 +84,20 @@ async def test_confident_matches_are_applied_after_confirmation_and_only_once(
         )
         assert seen and all(a < b for a, b in zip(seen, seen[1:], strict=False)), "progress only goes up"
         assert done["status"] == "done"
-        applied = by_transaction(done["result"], "applied")
-        assert len(applied) == len(listed) == done["result"]["counts"]["auto"]
+        applied = applied_ids(done["result"])
+        assert sorted(applied) == sorted(line.split(" ", 1)[0] for line in listed), "each payment once, as previewed"
+        assert len(set(applied)) == len(applied) == done["result"]["counts"]["applied"]
         assert done["result"]["skipped"] == []
         posts = [w for w in writes(sandbox) if w[:2] == ("POST", "/invoice-transactions")]
-        assert len(posts) == sum(len(allocations) for allocations in applied.values()) == len(writes(sandbox))
+        assert len(posts) == sum(len(applied_to(sandbox, t)) for t in applied) == len(writes(sandbox))
         for label in truth.reconciliation:
             if label.transaction_id in applied:
                 stored = applied_to(sandbox, label.transaction_id)
                 assert sorted(Decimal(str(r["amount"])) for r in stored) == sorted(
                     a.amount for a in label.allocations or ()
                 )
+                line = next(x for x in done["result"]["applied"] if x.startswith(label.transaction_id + " "))
+                assert all(f"record {r['id']}" in line for r in stored), "the line names every record written"
 
         again = body(await client.call_tool("reconcile_unmatched", PERIOD))["result"]
         assert again["counts"]["auto"] == 0
@@ -101,41 +108,38 @@ async def test_confident_matches_are_applied_after_confirmation_and_only_once(
         assert len(writes(sandbox)) == writes_before
 
 
-class PaysBehindOurBack(httpx2.AsyncBaseTransport):
-    """Another user applies a payment while the tool re-reads the invoices, just before writing."""
+class MeddlesBeforeTheWrites(httpx2.AsyncBaseTransport):
+    """Another user changes the books while the batch re-reads its records, just before writing.
+
+    The batch's own fresh read starts with the invoice-transactions of its payments: the change lands just before it.
+    """
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.inner = httpx2.ASGITransport(app=sandbox.app)
         self.target: str | None = None
-        self.reads_to_wait = 0  # first pages of the invoice listing to let through before paying
-        self.paid: str | None = None
+        self.invoice: str | None = None  # set: the target's invoice gets a payment of someone else instead
+        self.done = False
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        query = unquote(request.url.query.decode())
-        first_page = "page=" not in query or "page=1" in query.split("&")
-        if self.target and self.paid is None and request.method == "GET" and request.url.path == "/invoices":
-            if first_page and self.reads_to_wait == 0:
-                self.paid = self.target
-                await self._apply(self.paid)
-            elif first_page:
-                self.reads_to_wait -= 1
+        if self.target and not self.done and request.method == "GET" and request.url.path == "/invoice-transactions":
+            self.done = True
+            await self._apply(self.target)
         return await self.inner.handle_async_request(request)
 
     async def _apply(self, transaction: str) -> None:
         record = self.sandbox.store.get("transactions", transaction)
         assert record is not None
-        invoice = next(r for r in self.sandbox.store.all("invoices") if r.get("status") != "draft")
+        if self.invoice is not None:
+            body: dict[str, Any] = {"invoice": f"/api/invoices/{self.invoice}", "transaction": None}
+        else:
+            invoice = next(r for r in self.sandbox.store.all("invoices") if r.get("status") != "draft")
+            body = {"invoice": f"/api/invoices/{invoice['id']}", "transaction": f"/api/transactions/{transaction}"}
         headers = {"Authorization": f"Bearer {self.sandbox.config.token}"}
         async with httpx2.AsyncClient(transport=self.inner, base_url="http://sandbox.test", headers=headers) as other:
             answer = await other.post(
                 "/invoice-transactions",
-                json={
-                    "invoice": f"/api/invoices/{invoice['id']}",
-                    "transaction": f"/api/transactions/{transaction}",
-                    "amount": 1,
-                    "date": str(record["execDate"]),
-                },
+                json={**body, "amount": 1, "date": str(record["execDate"])},
                 headers={"Content-Type": "application/ld+json"},
             )
         assert answer.status_code == 201, answer.text
@@ -149,33 +153,58 @@ async def _first_auto(client: Client) -> str:
 async def test_a_payment_applied_meanwhile_is_skipped_not_applied_twice(
     sandbox: Sandbox, make_server: ServerFactory
 ) -> None:
-    # Without a kept plan (confirmation off), the one re-read before writing decides per payment.
-    meddler = PaysBehindOurBack(sandbox)
+    # Without a kept plan (confirmation off), the plan just made is written the same way, after the same re-read.
+    meddler = MeddlesBeforeTheWrites(sandbox)
     async with Client(make_server(transport=meddler, FLOWTLY_CONFIRM="off")) as client:
         meddler.target = await _first_auto(client)
-        meddler.reads_to_wait = 1  # the plan's own read of the invoices comes first
         result = body(await client.call_tool("reconcile_unmatched", {**PERIOD, "dry_run": False}))["result"]
-    assert meddler.paid is not None
+    assert meddler.done
     skipped = {item["transaction"]: item["reason"] for item in result["skipped"]}
-    assert "already applied" in skipped[meddler.paid]
-    assert meddler.paid not in by_transaction(result, "applied")
-    assert len(applied_to(sandbox, meddler.paid)) == 1, "only the other user's application exists"
+    assert "already applied" in skipped[meddler.target]
+    assert meddler.target not in applied_ids(result)
+    assert len(applied_to(sandbox, meddler.target)) == 1, "only the other user's application exists"
+    assert result["applied"], "the rest of the batch is written"
 
 
-async def test_an_approved_batch_whose_records_changed_is_refused_whole(
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_approved_payment_applied_meanwhile_is_skipped_and_the_rest_written(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    meddler = MeddlesBeforeTheWrites(sandbox)
+    async with Client(make_server(transport=meddler), mode=mode) as client:
+        arguments = {**PERIOD, "dry_run": False}
+        first = body(await client.call_tool("reconcile_unmatched", arguments))
+        listed = [line.split(" ", 1)[0] for line in first["preview"]["details"]["apply"]]
+        meddler.target = listed[0]
+        token = first["confirmation_token"]
+        result = body(await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token}))
+    done = result["result"]
+    assert meddler.done
+    assert [(s["transaction"], "already applied" in s["reason"]) for s in done["skipped"]] == [(listed[0], True)]
+    assert sorted(applied_ids(done)) == sorted(listed[1:]), "every other approved payment is written, once"
+    assert len(applied_to(sandbox, listed[0])) == 1, "only the other user's application exists"
+
+
+async def test_a_payment_whose_invoice_changed_since_the_preview_is_refused_alone(
     sandbox: Sandbox, make_server: ServerFactory
 ) -> None:
-    meddler = PaysBehindOurBack(sandbox)
+    meddler = MeddlesBeforeTheWrites(sandbox)
     async with Client(make_server(transport=meddler)) as client:
         arguments = {**PERIOD, "dry_run": False}
         first = body(await client.call_tool("reconcile_unmatched", arguments))
-        meddler.target = str(first["preview"]["details"]["apply"][0].split(" ")[0])
-        before = len(writes(sandbox))
+        dry = body(await client.call_tool("reconcile_unmatched", PERIOD))["result"]
+        target = dry["auto"][0]
+        meddler.target = target["transaction"]
+        meddler.invoice = target["allocations"][0]["invoice"]
+        writes_before = len(writes(sandbox))
         token = first["confirmation_token"]
-        refused = await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token})
-    assert meddler.paid is not None
-    assert "changed since the preview" in error_text(refused)
-    assert len(writes(sandbox)) == before + 1, "only the other user's application was written"
+        done = body(await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token}))["result"]
+    [skipped] = done["skipped"]
+    assert skipped["transaction"] == target["transaction"]
+    assert "changed since the preview" in skipped["reason"], skipped
+    assert applied_to(sandbox, target["transaction"]) == [], "nothing written on stale figures"
+    assert len(applied_ids(done)) == len(first["preview"]["details"]["apply"]) - 1
+    assert len(writes(sandbox)) == writes_before + 1 + sum(len(applied_to(sandbox, t)) for t in applied_ids(done))
 
 
 async def test_a_confirmed_batch_reads_once_and_writes_what_was_approved(
@@ -190,12 +219,16 @@ async def test_a_confirmed_batch_reads_once_and_writes_what_was_approved(
         token = first["confirmation_token"]
         done = body(await client.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token}))
         confirm = sandbox.request_log[start:]
+    applied = applied_ids(done["result"])
     written = [e for e in confirm if e[0] != "GET"]
-    assert len(written) == sum(len(item["allocations"]) for item in done["result"]["applied"]) > 0
+    assert len(written) == sum(len(applied_to(sandbox, t)) for t in applied) > 0
     reads = [e for e in confirm if e[0] == "GET"]
-    # Two listings (invoices, the period's transactions), whatever the batch size: no read per payment.
-    assert {e[1] for e in reads} == {"/invoices", "/transactions"}
-    assert len(reads) <= len([e for e in preview if e[0] == "GET"])
+    # The payments' applications and the touched invoices, a few filtered listings for the whole batch: no read per
+    # payment, no listing of the period's transactions again.
+    assert {e[1] for e in reads} == {"/invoice-transactions", "/invoices"}
+    chunks = -(-len(applied) // 50) + -(-len(written) // 50)  # 50 ids a request: payments, then touched invoices
+    assert len(reads) <= chunks
+    assert len(reads) < len([e for e in preview if e[0] == "GET"])
 
 
 async def test_a_reversed_period_is_refused_before_any_request(sandbox: Sandbox, make_server: ServerFactory) -> None:
@@ -230,9 +263,14 @@ async def test_a_failing_write_stops_the_batch_and_reports_what_was_applied(
     failing = FailsOnSecondPayment(sandbox)
     async with Client(make_server(transport=failing)) as client:
         result = await confirmed(client, "reconcile_unmatched", {**PERIOD, "dry_run": False})
-    [first] = failing.seen[:1]
-    assert list(by_transaction(result, "applied")) == [first]
-    assert applied_to(sandbox, first) and applied_to(sandbox, str(failing.failed)) == []
+    applied = applied_ids(result)
+    assert failing.failed is not None and failing.failed not in applied
+    assert applied_to(sandbox, failing.failed) == [], "nothing written for the payment that failed"
     [skipped] = result["skipped"]
     assert skipped["transaction"] == failing.failed and "500" in skipped["reason"]
+    # Payments are written a few at a time: those in flight finish and are reported; no new one starts.
+    written = {t for t in failing.seen if applied_to(sandbox, t)}
+    assert set(applied) == written and len(applied) == len(set(applied)), "every write reported, once"
+    counts = result["counts"]
+    assert counts["not_attempted"] > 0 and counts["applied"] + 1 + counts["not_attempted"] == counts["auto"]
     assert any("Stopped after a failure" in warning for warning in result["warnings"])

@@ -105,9 +105,10 @@ class SkippedOut(BaseModel):
 class UnmatchedOut(BaseModel):
     dry_run: bool
     counts: dict[str, int] = Field(description="Transactions per outcome")
-    auto: list[BatchItemOut] = Field(description="Confident matches to apply (dry run; once applied: see applied)")
-    review: list[BatchItemOut]
-    no_match: list[BatchItemOut]
-    applied: list[BatchItemOut] = []
-    skipped: list[SkippedOut] = Field(default=[], description="Not applied after re-reading, and why")
+    totals: list[str] = Field(default=[], description="Per currency (dry run: to apply; else: applied)")
+    auto: list[BatchItemOut] = Field(default=[], description="Confident matches to apply (dry run)")
+    review: list[BatchItemOut] = Field(default=[], description="Dry run")
+    no_match: list[BatchItemOut] = Field(default=[], description="Dry run")
+    applied: list[str] = Field(default=[], description="One line per payment applied, with the records written")
+    skipped: list[SkippedOut] = Field(default=[], description="Not applied, and why")
     warnings: list[str] = []

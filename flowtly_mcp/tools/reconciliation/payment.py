@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -198,7 +199,8 @@ async def recheck_payment(inv: Invocation, plan: PaymentPlan) -> str:
 
 async def execute_payment(inv: Invocation, _: m.ReconcilePaymentInput, plan: PaymentPlan) -> m.ReconcileOut:
     """Apply exactly the approved plan."""
-    applied = await apply_allocations(inv, plan.transaction, plan.allocations)
+    transaction = plan.transaction
+    applied = await apply_allocations(inv, transaction.id, transaction.date, plan.allocations)
     return m.ReconcileOut(
         payment=payment_out(plan.transaction), source=plan.source, applied=applied, excess=plan.excess
     )
@@ -229,16 +231,16 @@ async def _preview(inv: Invocation, args: m.ReconcilePaymentInput) -> Preview:
 
 
 async def apply_allocations(
-    inv: Invocation, transaction: BankTransaction, allocations: list[Allocation]
+    inv: Invocation, transaction_id: str, booked: date, allocations: Sequence[Allocation]
 ) -> list[m.AllocationOut]:
     """Create one invoice-transaction per allocation; a failure midway says exactly what was already applied."""
     created: list[m.AllocationOut] = []
     for allocation in allocations:
         body = {
             "invoice": refs.iri("invoices", allocation.invoice_id),
-            "transaction": refs.iri("transactions", transaction.id),
+            "transaction": refs.iri("transactions", transaction_id),
             "amount": allocation.amount,
-            "date": transaction.date,
+            "date": booked,
         }
         try:
             record = await inv.api.create(CREATE_APPLIED_PAYMENT.path(), body, family="invoice-transactions")
