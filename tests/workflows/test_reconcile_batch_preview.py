@@ -17,7 +17,7 @@ from mcp import Client
 from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.sandbox.seed import CaseKind, GroundTruth
 
-from .conftest import MODES, TODAY, ServerFactory, applied_to, body
+from .conftest import MODES, TODAY, ServerFactory, applied_to, body, server_for
 
 pytestmark = pytest.mark.anyio
 PERIOD = {"date_from": "2025-01-01", "date_to": TODAY.isoformat()}
@@ -128,3 +128,21 @@ async def test_a_period_without_confident_matches_says_nothing_would_be_applied(
     preview = first["preview"]
     assert preview["details"]["apply"] == [] and preview["details"]["totals"] == []
     assert preview["warnings"][0].startswith("Nothing would be applied")
+
+
+async def test_a_batch_previewed_by_one_process_is_confirmed_by_another_as_approved(
+    sandbox: Sandbox, tmp_path: Any
+) -> None:
+    # Two server processes sharing the approval store and the token secret; the second keeps no plan in memory, so
+    # it plans again from a full read, and runs only because the plan equals the approved one.
+    shared = {"FLOWTLY_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}", "FLOWTLY_CONFIRM_SECRET": "s" * 32}
+    arguments = {**PERIOD, "dry_run": False}
+    async with Client(server_for(sandbox, tmp_path / "a", **shared)) as one:
+        first = body(await one.call_tool("reconcile_unmatched", arguments))
+    token = first["confirmation_token"]
+    async with Client(server_for(sandbox, tmp_path / "b", **shared)) as other:
+        done = body(await other.call_tool("reconcile_unmatched", {**arguments, "confirmation_token": token}))["result"]
+    assert [line.split(" ", 1)[0] for line in done["applied"]] == [
+        line.split(" ", 1)[0] for line in first["preview"]["details"]["apply"]
+    ]
+    assert done["skipped"] == []
