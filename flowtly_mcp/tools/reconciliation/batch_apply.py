@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import anyio
 
@@ -20,7 +21,7 @@ from flowtly_mcp.api.endpoints import LIST_APPLIED_PAYMENTS, LIST_INVOICES
 from flowtly_mcp.finance.records import InvoiceView
 from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
-from flowtly_mcp.tools.kernel.loading import Progress, Record
+from flowtly_mcp.tools.kernel.loading import Progress, Record, gather
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.reconciliation import models as m
 from flowtly_mcp.tools.reconciliation.batch_plan import BatchApproval, PlannedPayment
@@ -50,16 +51,12 @@ class Fresh:
 async def read_fresh(inv: Invocation, payments: Sequence[PlannedPayment]) -> Fresh:
     transactions = [p.transaction for p in payments]
     invoice_ids = [seen.id for p in payments for seen in p.invoices]
-    found: dict[str, dict[str, list[Record]]] = {}
-
-    async def read(name: str, wanted: Wanted, ids: list[str]) -> None:
-        found[name] = (await sweep(inv, wanted, ids)).found
-
-    async with anyio.create_task_group() as group:
-        group.start_soon(read, "applications", APPLICATIONS, transactions)
-        group.start_soon(read, "invoices", INVOICES, invoice_ids)
+    # Both sweeps at once; the first failure is raised as itself, for the error boundary to describe.
+    applications, invoice_records = await gather(
+        [partial(sweep, inv, APPLICATIONS, transactions), partial(sweep, inv, INVOICES, invoice_ids)]
+    )
     invoices: dict[str, InvoiceView | str] = {}
-    for invoice_id, records in found["invoices"].items():
+    for invoice_id, records in invoice_records.items():
         if not records:
             invoices[invoice_id] = "it was not found when read again"
             continue
@@ -67,7 +64,7 @@ async def read_fresh(inv: Invocation, payments: Sequence[PlannedPayment]) -> Fre
             invoices[invoice_id] = InvoiceView.from_api(records[0])
         except ValueError as problem:
             invoices[invoice_id] = f"it cannot be read again: {problem}"
-    return Fresh(found["applications"], invoices)
+    return Fresh(applications, invoices)
 
 
 def why_not_now(payment: PlannedPayment, fresh: Fresh) -> str | None:

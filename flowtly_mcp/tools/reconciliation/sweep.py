@@ -25,15 +25,6 @@ PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
-class Sweep:
-    """The records found for each id asked for, and whether the server ignored the filter."""
-
-    found: dict[str, list[Record]]
-    filter_ignored: bool
-    chunks_read: int
-
-
-@dataclass(frozen=True)
 class Wanted:
     """Which records to ask for: `endpoint` filtered on `name`, sending `sent(id)` and reading `owner(record)`."""
 
@@ -43,18 +34,18 @@ class Wanted:
     owner: Callable[[Record], str | None]
 
 
-async def sweep(inv: Invocation, wanted: Wanted, ids: Sequence[str]) -> Sweep:
+async def sweep(inv: Invocation, wanted: Wanted, ids: Sequence[str]) -> dict[str, list[Record]]:
+    """The records of each id (an empty list for an id with none), asked for in chunks and read at most once each."""
     unique = list(dict.fromkeys(ids))
     found: dict[str, list[Record]] = {key: [] for key in unique}
     if not unique:
-        return Sweep(found, False, 0)
+        return found
     chunks = [unique[start : start + CHUNK] for start in range(0, len(unique), CHUNK)]
     first, ignored = await _read(inv, wanted, chunks[0])
     answers = [first]
     if not ignored:
         rest = await gather([partial(_read, inv, wanted, chunk) for chunk in chunks[1:]])
         answers += [records for records, _ in rest]
-        ignored = any(flag for _, flag in rest)
     seen: set[str] = set()
     for records in answers:
         for record in records:
@@ -63,7 +54,7 @@ async def sweep(inv: Invocation, wanted: Wanted, ids: Sequence[str]) -> Sweep:
             if owner in found and identity not in seen:
                 seen.add(identity)
                 found[owner].append(record)
-    return Sweep(found, ignored, len(answers))
+    return found
 
 
 async def _read(inv: Invocation, wanted: Wanted, chunk: list[str]) -> tuple[list[Record], bool]:
