@@ -52,11 +52,11 @@ class InvoiceNumber(BaseModel):
 
 
 class InvoiceInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
+    invoice: InvoiceRef
 
 
 class SendToClientInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
+    invoice: InvoiceRef
     email: str | None = Field(
         default=None, pattern=_EMAIL, max_length=254, description="Recipient; default: the client's billing contact"
     )
@@ -64,9 +64,7 @@ class SendToClientInput(InputModel):
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(
-        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
-    )
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="ids or invoice numbers")
 
 
 async def _drafts(inv: Invocation, args: ListControls) -> ListResult:

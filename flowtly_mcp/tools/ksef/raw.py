@@ -43,9 +43,7 @@ _IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be chan
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(
-        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
-    )
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="ids or invoice numbers")
 
 
 class CorrectionRow(InputModel):
