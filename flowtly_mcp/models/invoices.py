@@ -16,14 +16,14 @@ TinType = Literal["NIP", "VAT", "NONE"]
 
 
 class InvoiceRowFields(InputModel):
-    productName: str = Field(min_length=1, max_length=512, description="Product or service name")
+    productName: str = Field(min_length=1, max_length=512)
     quantity: Money = Field(gt=0, description="Quantity")
     unit: str = Field(min_length=1, max_length=20, description="Unit, e.g. szt., h, usł.")
-    netPrice: Money = Field(ge=0, description="Net price per unit")
-    vatRate: VatRate = Field(description="VAT rate: 23, 8, 5, 0 or zw (exempt)")
-    netDiscountAmount: Money | None = Field(default=None, ge=0, description="Net discount for the row")
+    netPrice: Money = Field(ge=0, description="Per unit")
+    vatRate: VatRate = Field(description="zw: exempt")
+    netDiscountAmount: Money | None = Field(default=None, ge=0, description="For the whole row")
     classificationNumber: str | None = Field(default=None, max_length=50, description="PKWiU/CN code")
-    project: ProjectRef | None = Field(default=None, description="Project id")
+    project: ProjectRef | None = None
 
 
 class InvoiceRowCreate(InvoiceRowFields):
@@ -77,7 +77,7 @@ class InvoiceUpdate(InputModel):
 
 class InvoiceTransactionCreate(InputModel):
     invoice: InvoiceRef = Field(description="Invoice the payment settles")
-    transaction: TransactionRef | None = Field(default=None, description="Bank transaction")
+    transaction: TransactionRef | None = None
     amount: Money = Field(gt=0, description="Amount applied, in the invoice currency")
     date: dt.date = Field(description="Payment date")
 

@@ -50,7 +50,7 @@ class CorrectionRow(InputModel):
     productName: str = Field(min_length=1, max_length=512)
     quantity: Money = Field(description="Change of quantity; negative reduces")
     unit: str = Field(min_length=1, max_length=20)
-    netPrice: Money = Field(ge=0, description="Net unit price")
+    netPrice: Money = Field(ge=0, description="Per unit")
     vatRate: VatRate
     netDiscountAmount: Money | None = Field(default=None)
 
