@@ -48,14 +48,14 @@ class InvoiceCreate(InputModel):
     currency: str = Field(default="PLN", pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
     conversionRate: Money | None = Field(default=None, gt=0, description="PLN per unit, foreign currency only")
     name: str | None = Field(default=None, max_length=64, description="Invoice number; generated when omitted")
-    type: InvoiceType = Field(default="VAT", description="VAT, or KOR for a correction")
+    type: InvoiceType = Field(default="VAT", description="KOR: a correction")
     paymentMethod: PaymentMethod = "transfer"
     bankAccount: str | None = Field(default=None, max_length=40, description="Seller IBAN")
     tinType: TinType | None = Field(default=None, description="Buyer tax id type; defaults to the client's")
     tin: str | None = Field(default=None, max_length=32, description="Buyer NIP or VAT number")
     notes: str | None = Field(default=None, max_length=2000, description="Printed on the invoice")
     internalComment: str | None = Field(default=None, max_length=2000)
-    status: Literal["draft", "issued"] = Field(default="draft", description="Create as draft or issued")
+    status: Literal["draft", "issued"] = "draft"
     invoiceRows: list[InvoiceRowFields] = Field(min_length=1, max_length=200, description="Line items")
 
 

@@ -84,7 +84,8 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListContro
     return ToolSpec(
         name=f"list_{family.plural}",
         title=f"List {plural_label(family.label)}",
-        description=f"List {plural_label(family.label)}, filtered, paginated.",
+        # Paging and filters show in the schema, and the server instructions say how lists page once for all.
+        description=f"List {plural_label(family.label)}.",
         toolset=family.toolset,
         risk=Risk.READ,
         operations=(operation,),
