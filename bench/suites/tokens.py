@@ -25,6 +25,8 @@ PER_TOOL_VISIBLE_TARGET = 100
 PER_TOOL_WIRE_TARGET = 180
 TOP = 12
 TOOLSET_META = "flowtly-mcp/toolset"
+# The parts of a tool entry, in the order a reader meets them; each is counted as its own `{"key": value}` object.
+PARTS = ("name", "title", "description", "inputSchema", "outputSchema", "annotations", "_meta")
 
 
 def compact(value: Any) -> str:
@@ -45,6 +47,16 @@ def visible(tool: dict[str, Any]) -> int:
 
 def wire(tool: dict[str, Any]) -> int:
     return count(compact(tool))
+
+
+def part(tool: dict[str, Any], key: str) -> int:
+    """Tokens of one part of a tool entry, with its key (0 when the tool has no such part)."""
+    return count(compact({key: tool[key]})) if key in tool else 0
+
+
+def largest_part(tools: list[dict[str, Any]], key: str) -> str:
+    biggest = max(tools, key=lambda tool: part(tool, key))
+    return f"{part(biggest, key)} ({biggest['name']})"
 
 
 def list_surfaces() -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]], list[str]]:
@@ -121,6 +133,21 @@ def run() -> SectionResult:
             "Characters per o200k token in the tool list (the old estimate assumed 4)",
             round(chars / max(1, all_wire), 2),
             "chars",
+        )
+    )
+    result.tables.append(
+        Table(
+            "Per part of a tool entry (all toolsets): where the wire tokens go",
+            ["part", "tokens per tool", "share of the entry", "largest (tool)"],
+            [
+                [
+                    key,
+                    f"{sum(part(t, key) for t in everything) / tools:.1f}",
+                    f"{sum(part(t, key) for t in everything) / max(1, sum(wire(t) for t in everything)):.0%}",
+                    largest_part(everything, key),
+                ]
+                for key in PARTS
+            ],
         )
     )
     by_set: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -23,7 +23,7 @@ BudgetFlag = Literal["spend_alerts", "auto-freeze"]
 
 
 class BudgetCreate(InputModel):
-    name: str = Field(min_length=1, max_length=255, description='e.g. "EMEA Marketing FY25"')
+    name: str = Field(min_length=1, max_length=255)
     type: Literal["global", "employee"] = "global"
     granularity: Literal["month", "quarter"] = "month"
     dateFrom: dt.date | None = None

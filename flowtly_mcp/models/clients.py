@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from flowtly_mcp.models.common import ClientRef, CurrencyRef, EmployeeRef, InputModel
+from flowtly_mcp.models.common import ClientRef, CurrencyRef, Email, EmployeeRef, InputModel
 
 ClientStatus = Literal["active", "inactive"]
 TinType = Literal["NIP", "VAT", "NONE"]
@@ -19,7 +19,7 @@ class ClientCreate(InputModel):
     currency: CurrencyRef = Field(description="Default invoice currency, e.g. PLN")
     status: ClientStatus = "active"
     tinType: TinType = Field(description="NIP (Polish), VAT (EU) or NONE")
-    tin: str | None = Field(default=None, max_length=32, description="NIP or VAT number; checksum-validated")
+    tin: str | None = Field(default=None, max_length=32, description="NIP or VAT number")
     vatNumber: str | None = Field(default=None, max_length=32, description="EU VAT number, e.g. PL5273180297")
     dueDays: int | None = Field(default=None, ge=0, le=365, description="Default payment term in days")
     documentsLanguage: Literal["pl", "en"] | None = None
@@ -56,7 +56,7 @@ class ClientContactCreate(InputModel):
     client: ClientRef = Field(description="Client")
     type: ContactType = Field(description="Role of the contact")
     name: str = Field(min_length=1, max_length=255)
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=255)
+    email: Email = Field(max_length=255)
     position: int | None = Field(default=None, ge=0, description="Order in the client's contact list")
     title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)
@@ -65,7 +65,7 @@ class ClientContactCreate(InputModel):
 class ClientContactUpdate(InputModel):
     type: ContactType | None = None
     name: str | None = Field(default=None, min_length=1, max_length=255)
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=255)
+    email: Email | None = Field(default=None, max_length=255)
     position: int | None = Field(default=None, ge=0)
     title: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)

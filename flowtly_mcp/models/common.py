@@ -24,12 +24,14 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-_REF_SCHEMA = {"type": "string", "description": "id, IRI or URL"}
+# An IRI or URL is taken as well as an id (kernel/references.py), but records show ids, so that is what a caller
+# passes: a field named after what it references needs no words.
+_REF_SCHEMA = {"type": "string"}
 RefText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=500), WithJsonSchema(_REF_SCHEMA)]
 
 ClientRef = Annotated[RefText, RefTo("clients")]
 # An invoice may also be named by its number: tools resolve it through the API before they run (kernel/numbers.py).
-_INVOICE_REF_SCHEMA = {"type": "string", "description": "id, IRI, URL or invoice number"}
+_INVOICE_REF_SCHEMA = {"type": "string", "description": "id or invoice number"}
 InvoiceRef = Annotated[
     str,
     BeforeValidator(_as_text),
@@ -51,9 +53,13 @@ OrganizationRef = Annotated[RefText, RefTo("organizations")]
 CurrencyRef = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. PLN"), RefTo("currencies")]
 
 
+# The pattern is checked here; the list says `format: email`, which reads the same in a fraction of the tokens.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN), WithJsonSchema({"type": "string", "format": "email"})]
+
 _MONEY_SCHEMA = {"type": ["string", "number"]}
 Money = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_places=4), WithJsonSchema(_MONEY_SCHEMA)]
-MinorUnits = Annotated[int, Field(description="Integer amount in minor units (grosze/cents): 125000 = 1,250.00")]
+MinorUnits = Annotated[int, Field(description="Minor units: 125000 = 1,250.00")]
 
 
 # Dates outside these years are typing slips (0001-01-01, 9999-12-31): they would overflow date arithmetic and no

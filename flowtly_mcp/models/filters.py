@@ -55,7 +55,7 @@ class InvoiceFilters(InputModel):
     sort: Annotated[
         Literal["issueDate", "-issueDate", "dueDate", "-dueDate", "amount", "-amount", "name", "-name"] | None,
         Q("order", sort=True),
-    ] = Field(default=None, description="Field to sort by; leading - for descending")
+    ] = Field(default=None, description="Prefix - for descending")
 
 
 class InvoiceRowFilters(InputModel):

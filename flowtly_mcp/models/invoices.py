@@ -16,14 +16,14 @@ TinType = Literal["NIP", "VAT", "NONE"]
 
 
 class InvoiceRowFields(InputModel):
-    productName: str = Field(min_length=1, max_length=512, description="Product or service name")
+    productName: str = Field(min_length=1, max_length=512)
     quantity: Money = Field(gt=0, description="Quantity")
     unit: str = Field(min_length=1, max_length=20, description="Unit, e.g. szt., h, usł.")
-    netPrice: Money = Field(ge=0, description="Net price per unit")
-    vatRate: VatRate = Field(description="VAT rate: 23, 8, 5, 0 or zw (exempt)")
-    netDiscountAmount: Money | None = Field(default=None, ge=0, description="Net discount for the row")
+    netPrice: Money = Field(ge=0, description="Per unit")
+    vatRate: VatRate = Field(description="zw: exempt")
+    netDiscountAmount: Money | None = Field(default=None, ge=0, description="For the whole row")
     classificationNumber: str | None = Field(default=None, max_length=50, description="PKWiU/CN code")
-    project: ProjectRef | None = Field(default=None, description="Project id")
+    project: ProjectRef | None = None
 
 
 class InvoiceRowCreate(InvoiceRowFields):
@@ -48,14 +48,14 @@ class InvoiceCreate(InputModel):
     currency: str = Field(default="PLN", pattern=r"^[A-Z]{3}$", description="ISO 4217 code")
     conversionRate: Money | None = Field(default=None, gt=0, description="PLN per unit, foreign currency only")
     name: str | None = Field(default=None, max_length=64, description="Invoice number; generated when omitted")
-    type: InvoiceType = Field(default="VAT", description="VAT, or KOR for a correction")
+    type: InvoiceType = Field(default="VAT", description="KOR: a correction")
     paymentMethod: PaymentMethod = "transfer"
     bankAccount: str | None = Field(default=None, max_length=40, description="Seller IBAN")
     tinType: TinType | None = Field(default=None, description="Buyer tax id type; defaults to the client's")
     tin: str | None = Field(default=None, max_length=32, description="Buyer NIP or VAT number")
     notes: str | None = Field(default=None, max_length=2000, description="Printed on the invoice")
     internalComment: str | None = Field(default=None, max_length=2000)
-    status: Literal["draft", "issued"] = Field(default="draft", description="Create as draft or issued")
+    status: Literal["draft", "issued"] = "draft"
     invoiceRows: list[InvoiceRowFields] = Field(min_length=1, max_length=200, description="Line items")
 
 
@@ -77,7 +77,7 @@ class InvoiceUpdate(InputModel):
 
 class InvoiceTransactionCreate(InputModel):
     invoice: InvoiceRef = Field(description="Invoice the payment settles")
-    transaction: TransactionRef | None = Field(default=None, description="Bank transaction")
+    transaction: TransactionRef | None = None
     amount: Money = Field(gt=0, description="Amount applied, in the invoice currency")
     date: dt.date = Field(description="Payment date")
 

@@ -39,7 +39,7 @@ class TransactionUpdate(InputModel):
 
 
 class IncomeTransactionCreate(InputModel):
-    transaction: TransactionRef = Field(description="Bank transaction")
+    transaction: TransactionRef
     client: ClientRef | None = None
     amount: Money
     date: dt.date
@@ -54,8 +54,8 @@ class IncomeTransactionUpdate(InputModel):
 
 
 class ProjectTransactionCreate(InputModel):
-    transaction: TransactionRef = Field(description="Bank transaction")
-    project: ProjectRef = Field(description="Project")
+    transaction: TransactionRef
+    project: ProjectRef
     amount: Money | None = None
     share: Money | None = Field(default=None, gt=0, le=100, description="Percent of the transaction")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, create_model
 
 from flowtly_mcp.api import refs
 from flowtly_mcp.api.endpoints import documented
@@ -46,8 +46,8 @@ def _a(noun: str) -> str:
 
 def _id_field(family: Family) -> Any:
     if family.path == "invoices":
-        return (InvoiceRef, Field(description="Invoice id, IRI, URL or number"))
-    return (Annotated[RefText, RefTo(family.path)], Field(description=f"{family.label.capitalize()} id, IRI or URL"))
+        return (InvoiceRef, ...)
+    return (Annotated[RefText, RefTo(family.path)], ...)
 
 
 def query_of(filters: type[BaseModel], args: BaseModel) -> list[tuple[str, str]]:
@@ -84,7 +84,8 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListContro
     return ToolSpec(
         name=f"list_{family.plural}",
         title=f"List {plural_label(family.label)}",
-        description=f"List {plural_label(family.label)}, filtered, paginated.",
+        # Paging and filters show in the schema, and the server instructions say how lists page once for all.
+        description=f"List {plural_label(family.label)}.",
         toolset=family.toolset,
         risk=Risk.READ,
         operations=(operation,),

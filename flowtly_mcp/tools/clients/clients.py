@@ -26,7 +26,7 @@ class SearchInput(ListControls):
 
 
 class DocumentsInput(ListControls):
-    client: ClientRef = Field(description="Client id, IRI or URL")
+    client: ClientRef
 
 
 async def _search(inv: Invocation, args: SearchInput) -> ListResult:

@@ -16,7 +16,7 @@ from flowtly_mcp.api.endpoints import LIST_DRAFT_INVOICES as DRAFTS
 from flowtly_mcp.api.endpoints import NEXT_INVOICE_NAME as NEXT_NAME
 from flowtly_mcp.api.endpoints import SEND_INVOICE as SEND_ONE
 from flowtly_mcp.api.endpoints import SEND_INVOICES as SEND_MANY
-from flowtly_mcp.models.common import InputModel, InvoiceRef
+from flowtly_mcp.models.common import Email, InputModel, InvoiceRef
 from flowtly_mcp.tools.families import BY_PATH
 from flowtly_mcp.tools.invoices.facts import (
     ClientNames,
@@ -38,7 +38,6 @@ from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
 MAX_BULK = 50
 # An IBAN, or a long run of digits as Polish account numbers are written (26 digits, often in groups).
 _ACCOUNT_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[0-9A-Z]{4}){3,}|(?:\d[\s-]?){20,}")
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _INVOICES = BY_PATH["invoices"]
 
 
@@ -52,21 +51,17 @@ class InvoiceNumber(BaseModel):
 
 
 class InvoiceInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
+    invoice: InvoiceRef
 
 
 class SendToClientInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
-    email: str | None = Field(
-        default=None, pattern=_EMAIL, max_length=254, description="Recipient; default: the client's billing contact"
-    )
+    invoice: InvoiceRef
+    email: Email | None = Field(default=None, max_length=254, description="Default: the client's billing contact")
     message: str | None = Field(default=None, max_length=2000, description="E-mail text")
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(
-        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
-    )
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="ids or invoice numbers")
 
 
 async def _drafts(inv: Invocation, args: ListControls) -> ListResult:

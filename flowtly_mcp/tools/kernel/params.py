@@ -13,22 +13,22 @@ class ListControls(InputModel):
     limit: int = Field(default=20, ge=1, le=200)
     cursor: str | None = None
     view: Literal["compact", "full"] = "compact"
-    fields: list[str] | None = Field(default=None, description="Only these fields")
+    fields: list[str] | None = None
 
 
 class ReadControls(InputModel):
     # One record is returned whole (JSON-LD noise stripped); `fields` narrows it.
-    fields: list[str] | None = Field(default=None, description="Only these fields")
+    fields: list[str] | None = None
 
 
 class ById(InputModel):
-    id: RefText = Field(description="id, IRI or URL")
+    id: RefText
 
 
 class GetControls(ReadControls):
     """Arguments of a generated get tool: the record and the fields to show."""
 
-    id: RefText = Field(description="id, IRI or URL")
+    id: RefText
 
 
 class NoInput(InputModel):

@@ -48,7 +48,7 @@ _INLINE_HELP = "Also return the text (XML and UPO only, up to 20 kB)"
 
 
 class EInvoiceDownloadInput(InputModel):
-    invoice: InvoiceRef = Field(description="Invoice id, IRI, URL or number")
+    invoice: InvoiceRef
     kind: OutboundKind = Field(default="pdf", description="xml (FA(3)), pdf, preview_pdf (drafts too) or upo")
     inline: bool = Field(default=False, description=_INLINE_HELP)
 

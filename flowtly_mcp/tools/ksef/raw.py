@@ -43,16 +43,14 @@ _IRREVERSIBLE = "KSeF registers it under a KSeF number; it can then only be chan
 
 
 class SendManyInput(InputModel):
-    invoices: list[InvoiceRef] = Field(
-        min_length=1, max_length=MAX_BULK, description="Invoice ids, IRIs, URLs or numbers"
-    )
+    invoices: list[InvoiceRef] = Field(min_length=1, max_length=MAX_BULK, description="ids or invoice numbers")
 
 
 class CorrectionRow(InputModel):
     productName: str = Field(min_length=1, max_length=512)
     quantity: Money = Field(description="Change of quantity; negative reduces")
     unit: str = Field(min_length=1, max_length=20)
-    netPrice: Money = Field(ge=0, description="Net unit price")
+    netPrice: Money = Field(ge=0, description="Per unit")
     vatRate: VatRate
     netDiscountAmount: Money | None = Field(default=None)
 

@@ -48,7 +48,7 @@ class SearchInput(ListControls):
 
 
 class AttachmentInput(InputModel):
-    attachment: TransactionAttachmentRef = Field(description="Attachment id, IRI or URL")
+    attachment: TransactionAttachmentRef
 
 
 class SuggestionsInput(AttachmentInput):

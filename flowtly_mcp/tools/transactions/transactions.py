@@ -51,13 +51,13 @@ class AttentionInput(ListControls):
 
 
 class SuggestionsInput(InputModel):
-    transaction: TransactionRef = Field(description="Transaction id, IRI or URL")
+    transaction: TransactionRef
     limit: int = Field(default=10, ge=1, le=50)
     cursor: str | None = None
 
 
 class ApplySuggestionInput(InputModel):
-    transaction: TransactionRef = Field(description="Transaction id, IRI or URL")
+    transaction: TransactionRef
     suggestion: str = Field(min_length=1, max_length=100, description="Suggestion id from get_transaction_suggestions")
 
 
