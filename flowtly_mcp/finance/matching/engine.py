@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..money import format_amount
 from ..mpp import parse_mpp
 from ..records import BankTransaction, InvoiceView
+from .collector import collector_paused
 from .index import MatchIndex
 from .payer import Payer, identify_payer
 from .references import Reference, TitleReferences, find_references
@@ -92,7 +93,8 @@ def reconcile_all(
     (a duplicate payment, say) goes to review instead.
     """
     batch = list(transactions)
-    outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
+    with collector_paused():
+        outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
     remaining: dict[str, Decimal] = {}
     settled_by: dict[str, str] = {}
     for position in sorted(range(len(batch)), key=lambda i: (batch[i].date, batch[i].id)):

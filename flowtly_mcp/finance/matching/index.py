@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..identifiers import (
     invoice_number_runs,
@@ -34,8 +35,12 @@ from ..records import (
     invoice_account_currencies,
     payment_currency,
 )
+from .collector import collector_paused
 from .keys import party_tax_key
 from .unique import FitPool
+
+if TYPE_CHECKING:
+    from .payer import Payer
 
 # Shorter numbers ("12") would match stray digits in any title; typo tolerance needs even longer ones.
 MIN_TEXT_KEY_LENGTH = 4
@@ -78,6 +83,8 @@ class MatchIndex:
         self.by_client_amount: dict[tuple[str, str, Decimal], list[str]] = defaultdict(list)
         self.by_client_currency: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._fit_pools: dict[tuple[str, str], FitPool] = {}
+        # the payer each sender's identifiers point at (see payer.identify_payer), worked out once per batch
+        self.payers: dict[tuple[str | None, str | None, tuple[str, ...], str | None], Payer] = {}
         self.currencies: list[str] = []
         self.fx_equivalents: list[Decimal] = []
         self.fx_ids: list[str] = []
@@ -111,30 +118,32 @@ class MatchIndex:
         ``accounts`` (the organisation's account → currency, optional) is what payments' currencies are derived
         from; every invoice given (open or not) adds the account it is payable to in its own currency.
         """
-        index = cls(home_currency.upper())
-        for client in clients:
-            index._add_client(client)
-        for counterparty in counterparties:
-            index._add_counterparty(counterparty)
-        every = list(open_invoices)
-        for invoice in every:
-            if invoice.open > 0 and not invoice.is_draft:
-                index._add_invoice(invoice)
-        index._finish_accounts(every, accounts or {})
-        for client_id, ids in index.by_client.items():
-            index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
-            for invoice_id in index.by_client[client_id]:
-                index.by_client_currency[(client_id, index.invoices[invoice_id].currency)].append(invoice_id)
-        index.currencies = sorted({invoice.currency for invoice in index.invoices.values()})
-        for number in closed_invoice_numbers:
-            runs = invoice_number_runs(number)
-            key = "".join(runs)
-            if key not in index.by_number:
-                index.closed_numbers.add(key)
-            if len(key) >= MIN_TEXT_KEY_LENGTH and any(ch.isdigit() for ch in key):
-                index.number_shapes.add(number_shape(runs))
-        index._finish_fx()
-        return index
+        # Indexing allocates a few objects per invoice and no cycles: see collector.py.
+        with collector_paused():
+            index = cls(home_currency.upper())
+            for client in clients:
+                index._add_client(client)
+            for counterparty in counterparties:
+                index._add_counterparty(counterparty)
+            every = list(open_invoices)
+            for invoice in every:
+                if invoice.open > 0 and not invoice.is_draft:
+                    index._add_invoice(invoice)
+            index._finish_accounts(every, accounts or {})
+            for client_id, ids in index.by_client.items():
+                index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
+                for invoice_id in index.by_client[client_id]:
+                    index.by_client_currency[(client_id, index.invoices[invoice_id].currency)].append(invoice_id)
+            index.currencies = sorted({invoice.currency for invoice in index.invoices.values()})
+            for number in closed_invoice_numbers:
+                runs = invoice_number_runs(number)
+                key = "".join(runs)
+                if key not in index.by_number:
+                    index.closed_numbers.add(key)
+                if len(key) >= MIN_TEXT_KEY_LENGTH and any(ch.isdigit() for ch in key):
+                    index.number_shapes.add(number_shape(runs))
+            index._finish_fx()
+            return index
 
     def _add_client(self, client: ClientView) -> None:
         if client.name:

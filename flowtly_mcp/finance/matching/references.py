@@ -8,6 +8,7 @@ looked up in the index by hash, so the cost depends on the title's length, not o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..identifiers import RUN_PATTERN, invoice_number_runs, loose_key_of_runs
 from ..mpp import MppTitle
@@ -43,8 +44,11 @@ class TitleReferences:
         return bool(self.closed or self.unknown)
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
+class _Window(NamedTuple):
+    """A stretch of the title (``source[begin:end]``) read as an invoice number: its exact and loose keys.
+
+    A tuple rather than a frozen dataclass: titles yield tens of thousands of windows per batch."""
+
     source: str
     begin: int
     end: int
@@ -134,23 +138,32 @@ def _keep(found: dict[str, Reference], reference: Reference) -> None:
 def _windows(text: str, index: MatchIndex) -> list[_Window]:
     """Windows of consecutive runs that contain a digit and are as long as some indexed number could be."""
     folded = text.casefold()
+    runs = RUN_PATTERN.findall(folded)
+    digits = [run[0].isdigit() for run in runs]
+    # Every window holds a digit: a title without one ("przelew") has none, and costs no more than this.
+    if not any(digits):
+        return []
     # Show the title's own spelling in reasons when casefolding kept character positions (nearly always).
     shown = text if len(folded) == len(text) else folded
     matches = list(RUN_PATTERN.finditer(folded))
-    runs = [match.group() for match in matches]
-    loose_runs = [loose_key_of_runs([run]) for run in runs]
+    begins = [match.start() for match in matches]
+    ends = [match.end() for match in matches]
+    # loose_key_of_runs of each run alone, written out: this runs for every run of every title
+    loose_runs = [(run.lstrip("0") or "0") if run.isdigit() else run for run in runs]
     longest, loose_longest = index.key_length_range[1], index.loose_length_max
     windows: list[_Window] = []
-    for start in range(len(runs)):
+    count = len(runs)
+    for start in range(count):
         key = loose = ""
         has_digit = False
-        for end in range(start, len(runs)):
+        begin = begins[start]
+        for end in range(start, count):
             key += runs[end]
             loose = loose + "-" + loose_runs[end] if loose else loose_runs[end]
             # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
             if len(key) > longest + 1 and len(loose) > loose_longest:
                 break
-            has_digit = has_digit or runs[end][0].isdigit()
+            has_digit = has_digit or digits[end]
             if has_digit and len(key) >= MIN_TEXT_KEY_LENGTH:
-                windows.append(_Window(shown, matches[start].start(), matches[end].end(), key, loose))
+                windows.append(_Window(shown, begin, ends[end], key, loose))
     return windows
