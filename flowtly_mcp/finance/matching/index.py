@@ -74,8 +74,9 @@ class MatchIndex:
         self.by_number: dict[str, list[str]] = defaultdict(list)
         self.by_loose: dict[str, list[str]] = defaultdict(list)
         self.closed_numbers: set[str] = set()
-        # deletion (or the key itself) -> normalised numbers it is one deletion away from
-        self.neighbourhood: dict[str, set[str]] = defaultdict(set)
+        # deletion (or the key itself) -> the normalised number it is one deletion away from, or the set of them when
+        # several are (rare: a set for every entry would be tens of thousands of objects for the collector to walk)
+        self.neighbourhood: dict[str, str | set[str]] = {}
         self.key_length_range = (0, 0)
         self.loose_length_max = 0
         self.by_amount: dict[tuple[str, Decimal], list[str]] = defaultdict(list)
@@ -198,9 +199,17 @@ class MatchIndex:
         self.key_length_range = (min(low, len(key)) if low else len(key), max(high, len(key)))
         self.loose_length_max = max(self.loose_length_max, len(loose))
         if len(key) >= MIN_TYPO_KEY_LENGTH:
-            self.neighbourhood[key].add(key)
-            for variant in deletions(key):
-                self.neighbourhood[variant].add(key)
+            # Written out rather than a method per variant: this runs a dozen times for every invoice.
+            neighbourhood = self.neighbourhood
+            for variant in (key, *deletions(key)):
+                near = neighbourhood.get(variant)
+                if near is None:
+                    neighbourhood[variant] = key
+                elif isinstance(near, str):
+                    if near != key:
+                        neighbourhood[variant] = {near, key}
+                else:
+                    near.add(key)
 
     def _finish_fx(self) -> None:
         pairs = sorted(
@@ -258,9 +267,13 @@ class MatchIndex:
 
     def typo_neighbours(self, key: str) -> set[str]:
         """Indexed numbers that ``key`` might be a one-edit typo of (to be confirmed by an edit distance)."""
-        found = set(self.neighbourhood.get(key, ()))
-        for variant in deletions(key):
-            found |= self.neighbourhood.get(variant, set())
+        found: set[str] = set()
+        for variant in (key, *deletions(key)):
+            near = self.neighbourhood.get(variant)
+            if isinstance(near, str):
+                found.add(near)
+            elif near:
+                found |= near
         return found
 
     def client_label(self, client_id: str) -> str:

@@ -138,32 +138,31 @@ def _keep(found: dict[str, Reference], reference: Reference) -> None:
 def _windows(text: str, index: MatchIndex) -> list[_Window]:
     """Windows of consecutive runs that contain a digit and are as long as some indexed number could be."""
     folded = text.casefold()
-    runs = RUN_PATTERN.findall(folded)
+    matches = list(RUN_PATTERN.finditer(folded))
+    runs = [match.group() for match in matches]
     digits = [run[0].isdigit() for run in runs]
     # Every window holds a digit: a title without one ("przelew") has none, and costs no more than this.
-    if not any(digits):
+    if True not in digits:
         return []
     # Show the title's own spelling in reasons when casefolding kept character positions (nearly always).
     shown = text if len(folded) == len(text) else folded
-    matches = list(RUN_PATTERN.finditer(folded))
-    begins = [match.start() for match in matches]
-    ends = [match.end() for match in matches]
     # loose_key_of_runs of each run alone, written out: this runs for every run of every title
     loose_runs = [(run.lstrip("0") or "0") if run.isdigit() else run for run in runs]
-    longest, loose_longest = index.key_length_range[1], index.loose_length_max
+    key_limit, loose_limit = index.key_length_range[1] + 1, index.loose_length_max
     windows: list[_Window] = []
     count = len(runs)
     for start in range(count):
         key = loose = ""
         has_digit = False
-        begin = begins[start]
+        begin = matches[start].start()
         for end in range(start, count):
             key += runs[end]
             loose = loose + "-" + loose_runs[end] if loose else loose_runs[end]
             # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
-            if len(key) > longest + 1 and len(loose) > loose_longest:
+            if len(key) > key_limit and len(loose) > loose_limit:
                 break
-            has_digit = has_digit or digits[end]
+            if digits[end]:
+                has_digit = True
             if has_digit and len(key) >= MIN_TEXT_KEY_LENGTH:
-                windows.append(_Window(shown, begin, ends[end], key, loose))
+                windows.append(_Window(shown, begin, matches[end].end(), key, loose))
     return windows
