@@ -67,9 +67,6 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> Titl
     so an exact number is never out-voted by its sequential neighbours. When nothing is found, a number shaped
     like the organisation's own (``FV/2026/11/0917``) that names no invoice is reported as unknown.
     """
-    # Imported on the first match, not when the server starts (module imports are cached after that).
-    from rapidfuzz.distance import OSA
-
     scan = TitleReferences()
     found, notes = scan.found, scan.notes
     sources: list[tuple[str, list[_Window]]] = []
@@ -95,6 +92,9 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> Titl
         notes.append(f"the title names {', '.join(sorted(set(closed)))}, which is no longer open")
     if found or closed:
         return scan
+    # Imported on the first typo lookup, not when the server starts (module imports are cached after that).
+    from rapidfuzz.distance import OSA
+
     shortest, longest = index.key_length_range
     for origin, windows in sources:
         for window in windows:
