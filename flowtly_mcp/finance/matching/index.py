@@ -52,7 +52,7 @@ NumberShape = tuple[str | int, ...]
 
 def number_shape(runs: list[str]) -> NumberShape:
     """``FV/2026/11/0034`` → ("fv", 4, 2, 4): what a number of the same series looks like."""
-    return tuple(len(run) if run.isdigit() else run for run in runs)
+    return tuple([len(run) if run.isdigit() else run for run in runs])
 
 
 def deletions(key: str) -> list[str]:
@@ -189,7 +189,7 @@ class MatchIndex:
         assert invoice.number is not None
         runs = invoice_number_runs(invoice.number)
         key = "".join(runs)
-        if len(key) < MIN_TEXT_KEY_LENGTH or not any(ch.isdigit() for ch in key):
+        if len(key) < MIN_TEXT_KEY_LENGTH or not any(map(str.isdigit, key)):
             return
         self.by_number[key].append(invoice.id)
         self.number_shapes.add(number_shape(runs))

@@ -152,17 +152,18 @@ def _windows(text: str, index: MatchIndex) -> list[_Window]:
     windows: list[_Window] = []
     count = len(runs)
     for start in range(count):
-        key = loose = ""
-        has_digit = False
-        begin = matches[start].start()
-        for end in range(start, count):
-            key += runs[end]
-            loose = loose + "-" + loose_runs[end] if loose else loose_runs[end]
+        key, loose, has_digit = runs[start], loose_runs[start], digits[start]
+        begin, end = matches[start].start(), start
+        while True:
             # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
             if len(key) > key_limit and len(loose) > loose_limit:
                 break
-            if digits[end]:
-                has_digit = True
             if has_digit and len(key) >= MIN_TEXT_KEY_LENGTH:
                 windows.append(_Window(shown, begin, matches[end].end(), key, loose))
+            end += 1
+            if end == count:
+                break
+            key += runs[end]
+            loose += "-" + loose_runs[end]
+            has_digit = has_digit or digits[end]
     return windows
