@@ -200,16 +200,15 @@ class MatchIndex:
         self.loose_length_max = max(self.loose_length_max, len(loose))
         if len(key) >= MIN_TYPO_KEY_LENGTH:
             # Written out rather than a method per variant: this runs a dozen times for every invoice.
-            neighbourhood = self.neighbourhood
+            add = self.neighbourhood.setdefault
             for variant in (key, *deletions(key)):
-                near = neighbourhood.get(variant)
-                if near is None:
-                    neighbourhood[variant] = key
-                elif isinstance(near, str):
-                    if near != key:
-                        neighbourhood[variant] = {near, key}
-                else:
+                near = add(variant, key)
+                if near is key:
+                    continue  # the first number with this variant (nearly always)
+                if isinstance(near, set):
                     near.add(key)
+                elif near != key:
+                    self.neighbourhood[variant] = {near, key}
 
     def _finish_fx(self) -> None:
         pairs = sorted(
