@@ -31,6 +31,7 @@ _NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 PLAN_PRICES = tuple(Decimal(p) for p in ("123.00", "246.00", "369.00", "615.00", "1230.00", "2460.00", "4920.00"))
 PLAN_SHARE = 0.35
 ACCOUNTS = {"PLN": "PL61109010140000071219812874", "EUR": "PL27114020040000300201355387"}
+ACCOUNT_CURRENCIES = {account: currency for currency, account in ACCOUNTS.items()}
 
 Record = dict[str, Any]
 
@@ -78,6 +79,7 @@ class _Generator:
         self.nips = {c: nip(self.rng) for c in range(1, self.client_count + 1)}
         self.accounts = {c: iban(self.rng) for c in range(1, self.client_count + 1)}
         self.invoices = [self._invoice(i) for i in range(1, invoice_count + 1)]
+        self.numbers = {str(invoice["name"]) for invoice in self.invoices}
         self.order = list(range(len(self.invoices)))
         self.rng.shuffle(self.order)
         self.by_client: dict[int, list[int]] = defaultdict(list)
@@ -140,18 +142,19 @@ class _Generator:
         currency: str,
         *,
         name_only: bool = False,
+        counterparty: Record | None = None,
     ) -> None:
         txn_id = f"txn_{len(self.transactions) + 1}"
         paid_on = ANCHOR - timedelta(days=self.rng.randint(0, 30))
-        counterparty: Record | None = None
-        if payer and not name_only:
+        # A caller that passes `counterparty` describes the sender itself (identifiers spelled as a bank writes them).
+        if counterparty is None and payer and not name_only:
             counterparty = {
                 "@id": f"/api/counterparties/{payer}",
                 "displayName": f"CLIENT {payer}",
                 "tin": self.nips[payer],
                 "bankAccounts": [self.accounts[payer]],
             }
-        elif payer:
+        elif counterparty is None and payer:
             counterparty = {"displayName": f"Client {payer} sp. z o.o.", "tin": None, "bankAccounts": []}
         self.transactions.append(
             {
@@ -184,20 +187,73 @@ class _Generator:
         self._single("split payment (MPP)", title)
 
     def typo(self) -> None:
-        self._single("number with a typo", lambda invoice: f"FV {_typo(invoice['name'], self.rng)}")
+        self._single("number with a typo", self._mistyped)
+
+    def _mistyped(self, invoice: Record) -> str:
+        """A title with the invoice's number mistyped in one digit, into a number no invoice has: a mistake that
+        lands on another real number (FV/09839 typed FV/09639) names that invoice, and no reader could tell."""
+        for _ in range(100):
+            typed = _typo(invoice["name"], self.rng)
+            if typed not in self.numbers:
+                return f"FV {typed}"
+        raise LookupError("every one-digit typo of this number is another invoice's number")
 
     def amount_only(self) -> None:
-        self._single("amount from a known payer", lambda _: "przelew")
+        self._single("amount, payer by its counterparty record", lambda _: "przelew")
+
+    def amount_by_nip(self) -> None:
+        """The amount alone; the sender is a counterparty the bank feed made up, known only by its NIP, spelled
+        ``5273180297``, ``527-318-02-97``, ``PL5273180297`` or ``PL 527 318 02 97``."""
+        invoice = self._take(self.order)
+        client = self._client_of(invoice)
+        digits = self.nips[client]
+        spelled = self.rng.choice(
+            (
+                digits,
+                f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}",
+                f"PL{digits}",
+                f"PL {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}",
+            )
+        )
+        sender = {"displayName": f"CLIENT {client}", "tin": spelled, "bankAccounts": []}
+        self._transfer(
+            "przelew",
+            Decimal(invoice["amount"]),
+            client,
+            (invoice,),
+            "amount, payer by NIP (any spelling)",
+            invoice["currency"],
+            counterparty=sender,
+        )
+
+    def amount_by_iban(self) -> None:
+        """The amount alone; the sender is known only by its account, compact or in groups of four."""
+        invoice = self._take(self.order)
+        client = self._client_of(invoice)
+        account = self.accounts[client]
+        if self.rng.random() < 0.5:
+            account = " ".join(account[i : i + 4] for i in range(0, len(account), 4))
+        sender = {"displayName": f"CLIENT {client}", "tin": None, "bankAccounts": [account]}
+        self._transfer(
+            "przelew",
+            Decimal(invoice["amount"]),
+            client,
+            (invoice,),
+            "amount, payer by IBAN (any spacing)",
+            invoice["currency"],
+            counterparty=sender,
+        )
 
     def partial(self) -> None:
         self._single("partial payment", lambda invoice: f"Częściowa wpłata {invoice['name']}", Decimal("0.5"))
 
     def two_invoices(self) -> None:
         first = self._take(self.order, "PLN")
-        second = self._take(self.by_client[self._client_of(first)], "PLN")
-        total = Decimal(first["amount"]) + Decimal(second["amount"])
-        title = f"{first['name']}, {second['name']}"
-        self._transfer(title, total, self._client_of(first), (first, second), "two invoices", "PLN")
+        pool = self.by_client[self._client_of(first)]
+        paid = (first, *(self._take(pool, "PLN") for _ in range(self.rng.choice((1, 2)))))
+        total = sum((Decimal(invoice["amount"]) for invoice in paid), Decimal(0))
+        title = ", ".join(invoice["name"] for invoice in paid)
+        self._transfer(title, total, self._client_of(first), paid, "2-3 invoices, numbers in title", "PLN")
 
     def two_clients(self) -> None:
         # A parent company paying its subsidiary's invoice with its own: the title names both.
@@ -205,7 +261,8 @@ class _Generator:
         second = self._take(self.order, "PLN")
         total = Decimal(first["amount"]) + Decimal(second["amount"])
         title = f"{first['name']}, {second['name']}"
-        self._transfer(title, total, self._client_of(first), (first, second), "two invoices of two clients", "PLN")
+        kind = "review: two invoices of two clients"
+        self._transfer(title, total, self._client_of(first), (first, second), kind, "PLN")
 
     def several_unnamed(self) -> None:
         first = self._take(self.order, "PLN")
@@ -218,6 +275,30 @@ class _Generator:
     def plan_price_unknown_sender(self) -> None:
         price = self.rng.choice(PLAN_PRICES)
         self._transfer("Abonament", price, None, (), "decoy: plan price, unknown sender", "PLN")
+
+    def two_clients_amount(self) -> None:
+        """An unknown sender pays an amount that exactly two open invoices carry, of two different clients: which
+        of them it pays (if either) is a guess, so it must never be applied. Both invoices are given one fresh
+        price, so no third invoice shares it."""
+        first = self._take(self.order, "PLN")
+        client = self._client_of(first)
+        second = next(
+            (
+                self.invoices[i]
+                for i in reversed(self.order)
+                if i not in self.paid
+                and self.invoices[i]["currency"] == "PLN"
+                and self._client_of(self.invoices[i]) != client
+            ),
+            None,
+        )
+        if second is None:
+            raise LookupError("no invoice of another client is unpaid")
+        self.paid.add(int(second["id"]) - 1)
+        price = str(Decimal(self.rng.randint(5_000, 2_500_000)) / 100)
+        first["amount"] = second["amount"] = price
+        kind = "decoy: amount of two clients' invoices, unknown sender"
+        self._transfer("przelew", Decimal(price), None, (), kind, "PLN")
 
     def missing_number(self) -> None:
         invoice = self._take(self.order, "PLN")
@@ -253,16 +334,19 @@ class _Generator:
             (0.37, self.by_number),
             (0.14, self.split_payment),
             (0.09, self.typo),
-            (0.15, self.amount_only),
+            (0.07, self.amount_only),
+            (0.04, self.amount_by_nip),
+            (0.04, self.amount_by_iban),
             (0.05, self.partial),
             (0.03, self.two_invoices),
             (0.03, self.several_unnamed),
             (0.01, self.two_clients),
             (0.01, self.plan_price_unknown_sender),
+            (0.01, self.two_clients_amount),
             (0.01, self.missing_number),
             (0.01, self.name_only),
             (0.01, self.eur_for_pln),
-            (0.09, self.unrelated),
+            (0.08, self.unrelated),
         ]
         while len(self.transactions) < transaction_count:
             roll, pick = self.rng.random(), self.unrelated

@@ -31,7 +31,8 @@ class MppTitle:
 
 def parse_mpp(title: str | None) -> MppTitle | None:
     """Read a split-payment title; None when the title is not one (it needs ``/VAT/`` and ``/IDC/`` or ``/INV/``)."""
-    if not title:
+    # Every split-payment title has a /VAT/ field, and most titles have no "vat" at all: those need no parsing.
+    if not title or "vat" not in title.casefold():
         return None
     markers = [(m.group(1).upper(), m.start(), m.end()) for m in _MARKER.finditer(title)]
     start = next((i for i, (name, _, _) in enumerate(markers) if name == "VAT"), None)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from ..money import format_amount
 from ..mpp import parse_mpp
 from ..records import BankTransaction, InvoiceView
+from .collector import collector_paused
 from .index import MatchIndex
 from .payer import Payer, identify_payer
 from .references import Reference, TitleReferences, find_references
@@ -35,6 +36,9 @@ DEFAULT_CANDIDATE_LIMIT = 5
 AMOUNT_POOL_LIMIT = 10
 SUBSET_POOL_SIZE = 15
 SUBSET_SCAN_LIMIT = 200
+# An invoice's converted amount may be this far above or below the payment (see scoring.FX_TOLERANCE).
+_FX_ABOVE = 1 + FX_TOLERANCE
+_FX_BELOW = 1 - FX_TOLERANCE
 
 
 @dataclass(slots=True)
@@ -92,7 +96,8 @@ def reconcile_all(
     (a duplicate payment, say) goes to review instead.
     """
     batch = list(transactions)
-    outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
+    with collector_paused():
+        outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
     remaining: dict[str, Decimal] = {}
     settled_by: dict[str, str] = {}
     for position in sorted(range(len(batch)), key=lambda i: (batch[i].date, batch[i].id)):
@@ -259,7 +264,7 @@ def _pool(
             "too many to tell apart without a reference or a recognised payer"
         )
     if currency == index.home_currency:
-        converted = index.fx_range(amount / (1 + FX_TOLERANCE), amount / (1 - FX_TOLERANCE))
+        converted = index.fx_range(amount / _FX_ABOVE, amount / _FX_BELOW)
         if len(converted) <= AMOUNT_POOL_LIMIT:
             pool.update(converted)
         else:
@@ -338,10 +343,11 @@ def _age(invoice: InvoiceView) -> tuple[date, str]:
 
 
 def _rank(candidate: Candidate, index: MatchIndex) -> tuple[int, int, date, tuple[str, ...]]:
-    first = index.invoices[candidate.allocations[0].invoice_id]
+    allocations = candidate.allocations
+    first = index.invoices[allocations[0].invoice_id]
     return (
         -candidate.score,
-        len(candidate.allocations),
-        _age(first)[0],
-        tuple(i.zfill(20) for i in candidate.invoice_ids),
+        len(allocations),
+        first.effective_due_date or date.max,
+        tuple([allocation.invoice_id.zfill(20) for allocation in allocations]),
     )

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..identifiers import (
     invoice_number_runs,
@@ -34,8 +35,12 @@ from ..records import (
     invoice_account_currencies,
     payment_currency,
 )
+from .collector import collector_paused
 from .keys import party_tax_key
 from .unique import FitPool
+
+if TYPE_CHECKING:
+    from .payer import Payer
 
 # Shorter numbers ("12") would match stray digits in any title; typo tolerance needs even longer ones.
 MIN_TEXT_KEY_LENGTH = 4
@@ -47,7 +52,7 @@ NumberShape = tuple[str | int, ...]
 
 def number_shape(runs: list[str]) -> NumberShape:
     """``FV/2026/11/0034`` → ("fv", 4, 2, 4): what a number of the same series looks like."""
-    return tuple(len(run) if run.isdigit() else run for run in runs)
+    return tuple([len(run) if run.isdigit() else run for run in runs])
 
 
 def deletions(key: str) -> list[str]:
@@ -69,8 +74,9 @@ class MatchIndex:
         self.by_number: dict[str, list[str]] = defaultdict(list)
         self.by_loose: dict[str, list[str]] = defaultdict(list)
         self.closed_numbers: set[str] = set()
-        # deletion (or the key itself) -> normalised numbers it is one deletion away from
-        self.neighbourhood: dict[str, set[str]] = defaultdict(set)
+        # deletion (or the key itself) -> the normalised number it is one deletion away from, or the set of them when
+        # several are (rare: a set for every entry would be tens of thousands of objects for the collector to walk)
+        self.neighbourhood: dict[str, str | set[str]] = {}
         self.key_length_range = (0, 0)
         self.loose_length_max = 0
         self.by_amount: dict[tuple[str, Decimal], list[str]] = defaultdict(list)
@@ -78,6 +84,8 @@ class MatchIndex:
         self.by_client_amount: dict[tuple[str, str, Decimal], list[str]] = defaultdict(list)
         self.by_client_currency: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._fit_pools: dict[tuple[str, str], FitPool] = {}
+        # the payer each sender's identifiers point at (see payer.identify_payer), worked out once per batch
+        self.payers: dict[tuple[str | None, str | None, tuple[str, ...], str | None], Payer] = {}
         self.currencies: list[str] = []
         self.fx_equivalents: list[Decimal] = []
         self.fx_ids: list[str] = []
@@ -111,30 +119,32 @@ class MatchIndex:
         ``accounts`` (the organisation's account → currency, optional) is what payments' currencies are derived
         from; every invoice given (open or not) adds the account it is payable to in its own currency.
         """
-        index = cls(home_currency.upper())
-        for client in clients:
-            index._add_client(client)
-        for counterparty in counterparties:
-            index._add_counterparty(counterparty)
-        every = list(open_invoices)
-        for invoice in every:
-            if invoice.open > 0 and not invoice.is_draft:
-                index._add_invoice(invoice)
-        index._finish_accounts(every, accounts or {})
-        for client_id, ids in index.by_client.items():
-            index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
-            for invoice_id in index.by_client[client_id]:
-                index.by_client_currency[(client_id, index.invoices[invoice_id].currency)].append(invoice_id)
-        index.currencies = sorted({invoice.currency for invoice in index.invoices.values()})
-        for number in closed_invoice_numbers:
-            runs = invoice_number_runs(number)
-            key = "".join(runs)
-            if key not in index.by_number:
-                index.closed_numbers.add(key)
-            if len(key) >= MIN_TEXT_KEY_LENGTH and any(ch.isdigit() for ch in key):
-                index.number_shapes.add(number_shape(runs))
-        index._finish_fx()
-        return index
+        # Indexing allocates a few objects per invoice and no cycles: see collector.py.
+        with collector_paused():
+            index = cls(home_currency.upper())
+            for client in clients:
+                index._add_client(client)
+            for counterparty in counterparties:
+                index._add_counterparty(counterparty)
+            every = list(open_invoices)
+            for invoice in every:
+                if invoice.open > 0 and not invoice.is_draft:
+                    index._add_invoice(invoice)
+            index._finish_accounts(every, accounts or {})
+            for client_id, ids in index.by_client.items():
+                index.by_client[client_id] = sorted(ids, key=lambda i: _age_key(index.invoices[i]))
+                for invoice_id in index.by_client[client_id]:
+                    index.by_client_currency[(client_id, index.invoices[invoice_id].currency)].append(invoice_id)
+            index.currencies = sorted({invoice.currency for invoice in index.invoices.values()})
+            for number in closed_invoice_numbers:
+                runs = invoice_number_runs(number)
+                key = "".join(runs)
+                if key not in index.by_number:
+                    index.closed_numbers.add(key)
+                if len(key) >= MIN_TEXT_KEY_LENGTH and any(ch.isdigit() for ch in key):
+                    index.number_shapes.add(number_shape(runs))
+            index._finish_fx()
+            return index
 
     def _add_client(self, client: ClientView) -> None:
         if client.name:
@@ -179,7 +189,7 @@ class MatchIndex:
         assert invoice.number is not None
         runs = invoice_number_runs(invoice.number)
         key = "".join(runs)
-        if len(key) < MIN_TEXT_KEY_LENGTH or not any(ch.isdigit() for ch in key):
+        if len(key) < MIN_TEXT_KEY_LENGTH or not any(map(str.isdigit, key)):
             return
         self.by_number[key].append(invoice.id)
         self.number_shapes.add(number_shape(runs))
@@ -189,9 +199,16 @@ class MatchIndex:
         self.key_length_range = (min(low, len(key)) if low else len(key), max(high, len(key)))
         self.loose_length_max = max(self.loose_length_max, len(loose))
         if len(key) >= MIN_TYPO_KEY_LENGTH:
-            self.neighbourhood[key].add(key)
-            for variant in deletions(key):
-                self.neighbourhood[variant].add(key)
+            # Written out rather than a method per variant: this runs a dozen times for every invoice.
+            add = self.neighbourhood.setdefault
+            for variant in (key, *deletions(key)):
+                near = add(variant, key)
+                if near is key:
+                    continue  # the first number with this variant (nearly always)
+                if isinstance(near, set):
+                    near.add(key)
+                elif near != key:
+                    self.neighbourhood[variant] = {near, key}
 
     def _finish_fx(self) -> None:
         pairs = sorted(
@@ -249,9 +266,13 @@ class MatchIndex:
 
     def typo_neighbours(self, key: str) -> set[str]:
         """Indexed numbers that ``key`` might be a one-edit typo of (to be confirmed by an edit distance)."""
-        found = set(self.neighbourhood.get(key, ()))
-        for variant in deletions(key):
-            found |= self.neighbourhood.get(variant, set())
+        found: set[str] = set()
+        for variant in (key, *deletions(key)):
+            near = self.neighbourhood.get(variant)
+            if isinstance(near, str):
+                found.add(near)
+            elif near:
+                found |= near
         return found
 
     def client_label(self, client_id: str) -> str:

@@ -49,7 +49,24 @@ class _Tie:
 
 
 def identify_payer(transaction: BankTransaction, mpp: MppTitle | None, index: MatchIndex) -> Payer:
-    """Collect every client the transaction's sender can be tied to, each with a human-readable reason."""
+    """Collect every client the transaction's sender can be tied to, each with a human-readable reason.
+
+    A statement repeats the same few hundred payers across thousands of lines, and the answer depends only on the
+    sender's identifiers and the index, so it is worked out once per sender and batch (the index keeps it).
+    """
+    sender = (
+        mpp.nip if mpp else None,
+        transaction.counterparty_tin,
+        transaction.counterparty_accounts,
+        transaction.counterparty_id,
+    )
+    payer = index.payers.get(sender)
+    if payer is None:
+        payer = index.payers[sender] = _identify(transaction, mpp, index)
+    return payer
+
+
+def _identify(transaction: BankTransaction, mpp: MppTitle | None, index: MatchIndex) -> Payer:
     clients: dict[str, str] = {}
     tax_keys: set[str] = set()
 

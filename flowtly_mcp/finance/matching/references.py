@@ -8,6 +8,7 @@ looked up in the index by hash, so the cost depends on the title's length, not o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..identifiers import RUN_PATTERN, invoice_number_runs, loose_key_of_runs
 from ..mpp import MppTitle
@@ -43,8 +44,11 @@ class TitleReferences:
         return bool(self.closed or self.unknown)
 
 
-@dataclass(frozen=True, slots=True)
-class _Window:
+class _Window(NamedTuple):
+    """A stretch of the title (``source[begin:end]``) read as an invoice number: its exact and loose keys.
+
+    A tuple rather than a frozen dataclass: titles yield tens of thousands of windows per batch."""
+
     source: str
     begin: int
     end: int
@@ -63,9 +67,6 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> Titl
     so an exact number is never out-voted by its sequential neighbours. When nothing is found, a number shaped
     like the organisation's own (``FV/2026/11/0917``) that names no invoice is reported as unknown.
     """
-    # Imported on the first match, not when the server starts (module imports are cached after that).
-    from rapidfuzz.distance import OSA
-
     scan = TitleReferences()
     found, notes = scan.found, scan.notes
     sources: list[tuple[str, list[_Window]]] = []
@@ -91,6 +92,9 @@ def find_references(title: str, mpp: MppTitle | None, index: MatchIndex) -> Titl
         notes.append(f"the title names {', '.join(sorted(set(closed)))}, which is no longer open")
     if found or closed:
         return scan
+    # Imported on the first typo lookup, not when the server starts (module imports are cached after that).
+    from rapidfuzz.distance import OSA
+
     shortest, longest = index.key_length_range
     for origin, windows in sources:
         for window in windows:
@@ -134,23 +138,32 @@ def _keep(found: dict[str, Reference], reference: Reference) -> None:
 def _windows(text: str, index: MatchIndex) -> list[_Window]:
     """Windows of consecutive runs that contain a digit and are as long as some indexed number could be."""
     folded = text.casefold()
-    # Show the title's own spelling in reasons when casefolding kept character positions (nearly always).
-    shown = text if len(folded) == len(text) else folded
     matches = list(RUN_PATTERN.finditer(folded))
     runs = [match.group() for match in matches]
-    loose_runs = [loose_key_of_runs([run]) for run in runs]
-    longest, loose_longest = index.key_length_range[1], index.loose_length_max
+    digits = [run[0].isdigit() for run in runs]
+    # Every window holds a digit: a title without one ("przelew") has none, and costs no more than this.
+    if True not in digits:
+        return []
+    # Show the title's own spelling in reasons when casefolding kept character positions (nearly always).
+    shown = text if len(folded) == len(text) else folded
+    # loose_key_of_runs of each run alone, written out: this runs for every run of every title
+    loose_runs = [(run.lstrip("0") or "0") if run.isdigit() else run for run in runs]
+    key_limit, loose_limit = index.key_length_range[1] + 1, index.loose_length_max
     windows: list[_Window] = []
-    for start in range(len(runs)):
-        key = loose = ""
-        has_digit = False
-        for end in range(start, len(runs)):
-            key += runs[end]
-            loose = loose + "-" + loose_runs[end] if loose else loose_runs[end]
+    count = len(runs)
+    for start in range(count):
+        key, loose, has_digit = runs[start], loose_runs[start], digits[start]
+        begin, end = matches[start].start(), start
+        while True:
             # Extra leading zeros make a title's key longer than the indexed one; the loose key bounds that case.
-            if len(key) > longest + 1 and len(loose) > loose_longest:
+            if len(key) > key_limit and len(loose) > loose_limit:
                 break
-            has_digit = has_digit or runs[end][0].isdigit()
             if has_digit and len(key) >= MIN_TEXT_KEY_LENGTH:
-                windows.append(_Window(shown, matches[start].start(), matches[end].end(), key, loose))
+                windows.append(_Window(shown, begin, matches[end].end(), key, loose))
+            end += 1
+            if end == count:
+                break
+            key += runs[end]
+            loose += "-" + loose_runs[end]
+            has_digit = has_digit or digits[end]
     return windows

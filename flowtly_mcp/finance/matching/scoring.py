@@ -12,7 +12,6 @@ the auto threshold of 140 even without the date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from ..money import ZERO, exact_mul, exact_sum, format_amount, quantize
@@ -34,7 +33,8 @@ DAYS_BEFORE_PAYMENT = 90
 DAYS_AFTER_PAYMENT = 20
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is made for every invoice scored, and a frozen dataclass pays for every field it sets.
+@dataclass(slots=True)
 class Settlement:
     """How a payment lands on one invoice: applied amount and remainder in the invoice's currency, excess in
     the payment's currency, and the points the amount earns."""
@@ -99,9 +99,8 @@ def date_points(transaction: BankTransaction, invoice: InvoiceView) -> tuple[int
     issued = invoice.issue_date
     if issued is None:
         return 0, None
-    earliest = transaction.date - timedelta(days=DAYS_BEFORE_PAYMENT)
-    latest = transaction.date + timedelta(days=DAYS_AFTER_PAYMENT)
-    if earliest <= issued <= latest:
+    # Issued at most DAYS_BEFORE_PAYMENT days before the payment and at most DAYS_AFTER_PAYMENT days after it.
+    if -DAYS_AFTER_PAYMENT <= (transaction.date - issued).days <= DAYS_BEFORE_PAYMENT:
         return DATE_POINTS, f"issued {issued.isoformat()}, within the payment's date window"
     return 0, None
 
@@ -136,7 +135,8 @@ def score_single(
     settlement = settle(transaction, payment_currency, invoice, index.home_currency)
     if settlement is None:
         return None
-    score, reasons = 0, list[str]()
+    score = 0
+    reasons: list[str] = []
     if reference:
         score += reference.points
         reasons.append(reference.reason)
@@ -160,7 +160,8 @@ def score_group(
 ) -> Candidate:
     """A candidate settling several invoices in full, whose open amounts add up exactly to the payment."""
     total = exact_sum(invoice.open for invoice in invoices)
-    score, reasons = 0, list[str]()
+    score = 0
+    reasons: list[str] = []
     if all(invoice.id in references for invoice in invoices):
         score += min(references[invoice.id].points for invoice in invoices)
         reasons.extend(references[invoice.id].reason for invoice in invoices)

@@ -7,10 +7,14 @@ payment that needs more than a handful of invoices to explain it deserves a huma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 DEFAULT_MAX_ITEMS = 4
 DEFAULT_STEP_BUDGET = 5_000
+
+Number = TypeVar("Number", int, Decimal)
 
 
 def find_exact_subset(
@@ -23,15 +27,33 @@ def find_exact_subset(
     """Indices (ascending) of 2..max_items positive amounts summing exactly to ``target``, or None.
 
     ``amounts`` must be in the order of preference (oldest first); the first combination in that order wins.
+    Amounts in whole cents (nearly always) are searched as integers, which add up several times faster than
+    Decimals and give the same answer, step for step.
     """
+    cents = [_cents(amount) for amount in (*amounts, target)]
+    if all(value is not None for value in cents):
+        whole = [value for value in cents if value is not None]
+        return _search(whole[:-1], whole[-1], max_items, step_budget)
+    return _search(amounts, target, max_items, step_budget)
+
+
+def _cents(amount: Decimal) -> int | None:
+    if not amount.is_finite():
+        return None
+    scaled = amount.scaleb(2)
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def _search(amounts: Sequence[Number], target: Number, max_items: int, step_budget: int) -> list[int] | None:
+    zero = target - target
     # suffix[i] = sum of amounts[i:], to stop as soon as what is left cannot reach the target
-    suffix = [Decimal(0)] * (len(amounts) + 1)
+    suffix = [zero] * (len(amounts) + 1)
     for i in range(len(amounts) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + max(amounts[i], Decimal(0))
+        suffix[i] = suffix[i + 1] + max(amounts[i], zero)
     steps = 0
     chosen: list[int] = []
 
-    def search(start: int, remaining: Decimal) -> bool:
+    def search(start: int, remaining: Number) -> bool:
         nonlocal steps
         if suffix[start] < remaining:
             return False
