@@ -192,7 +192,7 @@ def run() -> SectionResult:
         f"sandbox (size {fixtures.size_for_invoices(INVOICES):g}), read once at its start; then each request waits "
         f"{LATENCY * 1000:.0f} ms and gets stored bytes. Each run is `python -m bench.aging_client URL WAY "
         "CONCURRENCY PAGE_SIZE` in a fresh process; all runs report the same per-currency totals and counts. "
-        f"The five runs are made {ROUNDS} times in turn; a speed-up is taken within a round."
+        f"The {len(RUNS)} runs are made {ROUNDS} times in turn; a speed-up is taken within a round."
     )
     result.notes.append(
         "The fold run reads /invoices through `FlowtlyClient.each_page` (requests kept in flight while pages are "
