@@ -198,6 +198,7 @@ def run() -> SectionResult:
         "The fold run reads /invoices through `FlowtlyClient.each_page` (requests kept in flight while pages are "
         "folded, in the order they arrive), reads each page with `InvoiceView.for_receivables` as it stood on the "
         "report date and folds it into `finance.aging.AgingFold`, while /clients is read beside it for names; the "
-        "tool run calls `receivables_aging` (which streams the same way) through an in-memory MCP client."
+        "tool run calls `receivables_aging` (which streams the same way) through an in-memory MCP client, and its "
+        "seconds and run CPU are those of the call (building the server and the session's handshake are start-up)."
     )
     return result
