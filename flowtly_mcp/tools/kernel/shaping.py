@@ -49,7 +49,20 @@ def _compacted(value: str) -> str | int:
     return midnight.group(1) if midnight else value
 
 
+_PLAIN = frozenset({int, float, bool, Decimal, type(None)})
+
+
 def compact_value(value: Any) -> Any:
+    # The types a record is made of are tested first and exactly: an ABC check per number adds up over a record.
+    kind = type(value)
+    if kind is str:
+        return compact_text(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return compact_record(value)
+    if kind is list:
+        return [compact_value(v) for v in value]
     if isinstance(value, str):
         return compact_text(value)
     if isinstance(value, list):
@@ -73,7 +86,11 @@ def compact_record(record: Mapping[str, Any], keep: Iterable[str] | None = None)
         if key in _JSONLD_KEYS or key not in record:
             continue
         value = record[key]
-        if _empty(value):
+        kind = type(value)
+        if kind is list or kind is dict:
+            if not value:
+                continue
+        elif value is None or (kind not in _PLAIN and kind is not str and _empty(value)):
             continue
         out[key] = compact_value(value)
     return out
