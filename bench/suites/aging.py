@@ -4,9 +4,9 @@ The API is `bench.canned_api` in its own process: canned pages, a fixed 20 ms wa
 the speed-up of fetching pages concurrently is the client's alone. Every run is a fresh process (`bench.aging_client`)
 so its peak RSS belongs to that run: the streaming fold (pages aged as they arrive, then dropped) one page at a time,
 with 4 and 8 pages in flight, and with 100 records per page; and the `receivables_aging` tool, which streams the
-same way, with its default 4 pages in flight and with 8. All runs must report the same totals. The whole set runs
-ROUNDS times; each speed-up is a ratio within one round (the same load on the shared machine for both), reported as
-the median with min and max over the rounds.
+same way, with its default 4 pages in flight. All runs must report the same totals. The whole set runs up to ROUNDS
+times (as many as fit the section's time on a loaded machine, at least one); each speed-up is a ratio within one
+round (the same load on the shared machine for both), reported as the median with min and max over the rounds.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 from bench import fixtures
@@ -27,15 +28,16 @@ SPEEDUP_TARGET = 4.0
 RSS_TARGET_MB = 150.0
 RUN_TIMEOUT = 120.0
 ROUNDS = 3
+# The bench gives a section 240 s: another round starts only if one more as long as the last still fits this.
+ROUNDS_WITHIN = 200.0
 # (label, way, pages in flight, records per page); the first is the baseline.
 RUNS = (
     ("fold, one page at a time", "fold", 1, 30),
     ("fold, 4 pages in flight (default)", "fold", 4, 30),
     ("fold, 8 pages in flight", "fold", 8, 30),
     ("fold, 8 in flight, 100 per page", "fold", 8, 100),
+    # Beside the fold at 4 in flight: whether the tool adds time of its own.
     ("receivables_aging tool, 4 in flight (default)", "tool", 4, 30),
-    # Whether the tool lags the fold for its default concurrency or for its own work.
-    ("receivables_aging tool, 8 in flight", "tool", 8, 30),
 )
 
 
@@ -89,8 +91,14 @@ def run() -> SectionResult:
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "bench.canned_api", "--invoices", str(INVOICES), "--port", str(port)]
     command += ["--latency", str(LATENCY)]
+    started = time.monotonic()
+    rounds: list[list[Run]] = []
     with serving(command, port, ready_within=200.0):
-        rounds = [[_run(url, *spec) for spec in RUNS] for _ in range(ROUNDS)]
+        while len(rounds) < ROUNDS:
+            round_started = time.monotonic()
+            rounds.append([_run(url, *spec) for spec in RUNS])
+            if time.monotonic() - started + (time.monotonic() - round_started) > ROUNDS_WITHIN:
+                break
     every = [run for runs in rounds for run in runs]
     if any(run.totals != every[0].totals for run in every):
         raise RuntimeError(f"the runs disagree on the totals: {[run.totals for run in every]}")
@@ -104,12 +112,12 @@ def run() -> SectionResult:
     result.add(
         Figure(
             "aging.speedup",
-            f"Aging {INVOICES:,} invoices, streaming fold, 8 pages in flight / one at a time (median of {ROUNDS})",
+            f"Aging {INVOICES:,} invoices, streaming fold, 8 pages in flight / one at a time (median of {len(rounds)})",
             round(median(speedups[2]), 2),
             "x",
             Target(">=", SPEEDUP_TARGET),
             baseline=f"one page at a time: {median(seconds):.1f} s, {baseline[0].requests} requests",
-            note=f"min / median / max over {ROUNDS} rounds: {_spread(speedups[2])}x; 8 in flight "
+            note=f"min / median / max over {len(rounds)} rounds: {_spread(speedups[2])}x; 8 in flight "
             f"{median([run.seconds for run in wide]):.1f} s; default 4 in flight: {_spread(speedups[1])}x",
         )
     )
@@ -141,8 +149,8 @@ def run() -> SectionResult:
             round(max(run.peak_rss_mb for run in tool), 1),
             "MB",
             note=f"{median([run.seconds for run in tool]):.1f} s with 4 pages in flight "
-            f"({_spread(speedups[4])}x one page at a time), "
-            f"{median([run.seconds for run in by_spec[5]]):.1f} s with 8 ({_spread(speedups[5])}x)",
+            f"({_spread(speedups[4])}x one page at a time; the fold at 4: "
+            f"{median([run.seconds for run in by_spec[1]]):.1f} s)",
         )
     )
     per_page = [1000 * run.run_cpu_seconds / run.requests for run in baseline]
@@ -161,7 +169,7 @@ def run() -> SectionResult:
     result.tables.append(
         Table(
             f"Every run against the canned API ({open_invoices:,} of the invoices are open receivables; "
-            f"{LATENCY * 1000:.0f} ms per request), {ROUNDS} rounds: min / median / max",
+            f"{LATENCY * 1000:.0f} ms per request), {len(rounds)} rounds: min / median / max",
             [
                 "run",
                 "pages in flight",
@@ -192,7 +200,7 @@ def run() -> SectionResult:
         f"sandbox (size {fixtures.size_for_invoices(INVOICES):g}), read once at its start; then each request waits "
         f"{LATENCY * 1000:.0f} ms and gets stored bytes. Each run is `python -m bench.aging_client URL WAY "
         "CONCURRENCY PAGE_SIZE` in a fresh process; all runs report the same per-currency totals and counts. "
-        f"The {len(RUNS)} runs are made {ROUNDS} times in turn; a speed-up is taken within a round."
+        f"The {len(RUNS)} runs are made {len(rounds)} times in turn; a speed-up is taken within a round."
     )
     result.notes.append(
         "The fold run reads /invoices through `FlowtlyClient.each_page` (requests kept in flight while pages are "
