@@ -161,7 +161,8 @@ def run() -> SectionResult:
         f"CPU (ms per call, {CPU_CALLS} calls per case after the timed rounds): the server processes' user + system "
         "time from /proc/PID/stat for the tool and the trivial tool, this process's time for the API alone (the "
         "same client, and in sandbox mode the same in-process sandbox, the server uses for the call); the CPU the "
-        "MCP layer adds is tool - trivial tool - API alone."
+        "MCP layer adds is tool - trivial tool - API alone. A process's CPU counts all its threads (the SDK's stdio "
+        "reader and writer run beside the event loop), so this difference can exceed the wall-time one."
     )
     return result
 
