@@ -58,6 +58,12 @@ class StdioSession:
         if self._errors is not None:
             self._errors.close()
 
+    @property
+    def pid(self) -> int:
+        """The server process's id (for its CPU time)."""
+        assert self._process is not None, "the session is not open"
+        return self._process.pid
+
     def _request(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None

@@ -5,6 +5,10 @@ ratio and the difference are measured under the same machine load. In sandbox mo
 process; in real-API mode it is a seeded sandbox in its own process on loopback. What the API itself takes is
 measured apart (the project's API client making the same request from this process), so that
 `tool - trivial tool - API` is the time the MCP layer of flowtly-mcp adds to a call.
+
+Wall time on a shared machine moves with its load, so CPU time is measured too, which load disturbs less: after the
+timed rounds, a block of calls per case with the server process's CPU read before and after (`/proc/PID/stat`), and
+the same block of direct API calls with this process's CPU; the CPU the MCP layer adds is the difference.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +25,21 @@ from anyio.from_thread import start_blocking_portal
 
 from bench import fixtures
 from bench.model import Figure, SectionResult, Table, Target
-from bench.processes import REPO, bare_command, flowtly_command, free_port, isolated_env, serving
+from bench.processes import REPO, bare_command, cpu_seconds, flowtly_command, free_port, isolated_env, serving
 from bench.stats import median
 from bench.stdio_session import StdioSession
 from flowtly_mcp.api import FlowtlyClient
 
 WARMUP = 20
 CALLS = 120
+# Per case and mode: enough calls for the CPU clock's ticks (10 ms) to even out.
+CPU_CALLS = 300
 PAGE = 30
 CASES = (("get_invoice", {"id": "1"}), ("list_invoices", {"limit": PAGE}))
 TARGET_ADDED_MS = {"get_invoice": 0.3, "list_invoices": 0.6}
 Times = dict[str, list[float]]
+# Per case: CPU seconds per call (the server process for tools, this process for the API alone).
+CpuTimes = dict[str, float]
 
 
 Direct = Callable[[str], float]
@@ -49,6 +58,31 @@ def _rounds(flowtly: StdioSession, bare: StdioSession, direct: Direct) -> Times:
             for key, value in measured.items():
                 times[key].append(value)
     return times
+
+
+def _cpu_per_call(flowtly: StdioSession, bare: StdioSession, direct: Direct) -> CpuTimes:
+    """CPU seconds per call of each case: the trivial tool's and the tools' in their server processes, and the API
+    alone in this one (its requests run on the portal's thread, so they count in this process's time)."""
+    blocks: list[tuple[str, StdioSession | None, dict[str, Any]]] = [("ping", bare, {})]
+    for name, arguments in CASES:
+        blocks += [(name, flowtly, arguments), (f"api:{name}", None, {})]
+    cpu: CpuTimes = {}
+    for key, session, arguments in blocks:
+        if session is None:
+            name = key.removeprefix("api:")
+            started = time.process_time()
+            for _ in range(CPU_CALLS):
+                direct(name)
+            cpu[key] = (time.process_time() - started) / CPU_CALLS
+            continue
+        before = cpu_seconds(session.pid)
+        for _ in range(CPU_CALLS):
+            session.call(key, arguments)
+        after = cpu_seconds(session.pid)
+        if before is None or after is None:
+            return {}
+        cpu[key] = (after - before) / CPU_CALLS
+    return cpu
 
 
 def _timed_calls(api: FlowtlyClient) -> Callable[[str], Awaitable[float]]:
@@ -94,12 +128,25 @@ def run() -> SectionResult:
                             StdioSession(command, env=command_env, cwd=str(REPO)) as flowtly,
                             StdioSession(bare_command(), env=env, cwd=str(REPO)) as bare,
                         ):
-                            times = _rounds(flowtly, bare, lambda name, timed=timed: portal.call(timed, name))
-                        _report(result, rows, mode, toolsets, times)
+                            direct = partial(portal.call, timed)
+                            times = _rounds(flowtly, bare, direct)
+                            cpu = _cpu_per_call(flowtly, bare, direct)
+                        _report(result, rows, mode, toolsets, times, cpu)
     result.tables.append(
         Table(
             f"Every case, {CALLS} calls each (ms): min / median / max",
-            ["mode", "toolsets", "call", "tool", "trivial tool", "API alone", "tool / trivial", "MCP layer adds"],
+            [
+                "mode",
+                "toolsets",
+                "call",
+                "tool",
+                "trivial tool",
+                "API alone",
+                "tool / trivial",
+                "MCP layer adds",
+                "CPU: tool / trivial / API",
+                "CPU the MCP layer adds",
+            ],
             rows,
         )
     )
@@ -110,6 +157,13 @@ def run() -> SectionResult:
         "mode) or the loopback sandbox the real-API server uses, in the same rounds as the tool calls. 'MCP layer "
         "adds' is the median over rounds of tool - trivial tool - API alone."
     )
+    result.notes.append(
+        f"CPU (ms per call, {CPU_CALLS} calls per case after the timed rounds): the server processes' user + system "
+        "time from /proc/PID/stat for the tool and the trivial tool, this process's time for the API alone (the "
+        "same client, and in sandbox mode the same in-process sandbox, the server uses for the call); the CPU the "
+        "MCP layer adds is tool - trivial tool - API alone. A process's CPU counts all its threads (the SDK's stdio "
+        "reader and writer run beside the event loop), so this difference can exceed the wall-time one."
+    )
     return result
 
 
@@ -117,9 +171,18 @@ def _spread(values: list[float]) -> str:
     return f"{min(values) * 1000:.2f} / {median(values) * 1000:.2f} / {max(values) * 1000:.2f}"
 
 
-def _report(result: SectionResult, rows: list[list[str]], mode: str, toolsets: str, times: Times) -> None:
+def _report(
+    result: SectionResult, rows: list[list[str]], mode: str, toolsets: str, times: Times, cpu: CpuTimes
+) -> None:
     ping = median(times["ping"])
     for name, _ in CASES:
+        cpu_added = (cpu[name] - cpu["ping"] - cpu[f"api:{name}"]) * 1000 if cpu else None
+        cpu_note = (
+            f"; CPU per call: tool {cpu[name] * 1000:.2f} ms, trivial tool {cpu['ping'] * 1000:.2f} ms, API alone "
+            f"{cpu[f'api:{name}'] * 1000:.2f} ms, so the MCP layer adds {cpu_added:.2f} ms of CPU"
+            if cpu and cpu_added is not None
+            else ""
+        )
         tool, api = median(times[name]), median(times[f"api:{name}"])
         # The median of each round's difference: the three calls of a round ran under the same load.
         rounds = zip(times[name], times["ping"], times[f"api:{name}"], strict=True)
@@ -134,7 +197,7 @@ def _report(result: SectionResult, rows: list[list[str]], mode: str, toolsets: s
                     "ms",
                     Target("<=", TARGET_ADDED_MS[name]),
                     baseline=f"trivial tool median {ping * 1000:.2f} ms; API alone {api * 1000:.2f} ms",
-                    note=f"tool median {tool * 1000:.2f} ms ({tool / ping:.2f}x the trivial tool)",
+                    note=f"tool median {tool * 1000:.2f} ms ({tool / ping:.2f}x the trivial tool){cpu_note}",
                 )
             )
         rows.append(
@@ -147,5 +210,7 @@ def _report(result: SectionResult, rows: list[list[str]], mode: str, toolsets: s
                 _spread(times[f"api:{name}"]),
                 f"{tool / ping:.2f}x",
                 f"{added:.2f}",
+                " / ".join(f"{cpu[key] * 1000:.2f}" for key in (name, "ping", f"api:{name}")) if cpu else "?",
+                f"{cpu_added:.2f}" if cpu_added is not None else "?",
             ]
         )

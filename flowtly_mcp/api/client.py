@@ -347,10 +347,11 @@ def _parse_json(response: httpx2.Response) -> Any:
         return None
     if not response.content.strip():
         return None
-    method = response.request.method
-    path = safe_target(str(response.request.url))
     content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    method = response.request.method
     if content_type and not (content_type.endswith("json") or content_type.endswith("+json")):
+        # The URL is masked for an error only: a page of a long walk does not pay for it.
+        path = safe_target(str(response.request.url))
         if "html" in content_type:
             title = html_title(response.text)
             described = f"an HTML page{f' ({title})' if title else ''}"
@@ -372,7 +373,7 @@ def _parse_json(response: httpx2.Response) -> Any:
         raise UnreadableResponse(
             f"the JSON answer is malformed or cut short ({problem})",
             method=method,
-            path=path,
+            path=safe_target(str(response.request.url)),
             status=response.status_code,
         ) from None
 

@@ -59,6 +59,58 @@ def test_responses_parse_fractions_as_decimal() -> None:
     assert isinstance(parsed["amount"], Decimal)
 
 
+def _stdlib(content: bytes) -> object:
+    """What responses were always read as: the standard library with fractions as Decimal."""
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except ValueError as problem:
+        return f"{type(problem).__name__}: {problem}"
+
+
+def _ours(content: bytes) -> object:
+    try:
+        return jsoncodec.loads(content)
+    except ValueError as problem:
+        return f"{type(problem).__name__}: {problem}"
+
+
+ODD_BODIES = [
+    b'{"a": NaN, "b": Infinity, "c": -Infinity}',
+    b'{"a": "\\ud800 lone surrogate"}',
+    b"\xef\xbb\xbf" + b'{"bom": 1.50}',
+    '{"utf16": 2.5}'.encode("utf-16"),
+    b'{"a": 1} trailing',
+    b'{"a": "raw\ttab"}',
+    b'{"a": 01}',
+    b"",
+    b"   ",
+    b'{"a": 1, "a": 2.0}',
+    b'{"a": 1e400, "b": -0.0, "c": 123456789012345678901234567890, "d": 1E5}',
+    b'{"z\\u00f3\\u0142\\u0107": "\xc5\xbc\xc3\xb3\xc5\x82w", "e": "\\ud83d\\ude00"}',
+    b'\xff{"a": 1}',
+]
+
+
+@pytest.mark.parametrize("content", ODD_BODIES)
+def test_responses_read_exactly_as_the_standard_library_reads_them(content: bytes) -> None:
+    ours, reference = _ours(content), _stdlib(content)
+    assert ours == reference and repr(ours) == repr(reference)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES, st.booleans())
+def test_any_json_reads_as_the_standard_library_reads_it(value: object, ascii_only: bool) -> None:
+    content = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    ours, reference = _ours(content), _stdlib(content)
+    assert ours == reference and repr(ours) == repr(reference)
+
+
 def test_invoice_row_prices_become_decimal_strings() -> None:
     body = prepare_body(
         {"netPrice": Decimal("100.50"), "netDiscountAmount": 0, "quantity": Decimal("2.5"), "vatRate": 23},

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
@@ -50,14 +52,33 @@ class FilterUse:
         return frozenset(key for key, _ in self.pairs)
 
 
+@dataclass(frozen=True)
+class _FilterFields:
+    """What a filter model declares, read once per model: each filter field's marker, and the referenced family of
+    the fields that hold references."""
+
+    markers: tuple[tuple[str, Q], ...]
+    families: Mapping[str, str]
+
+
+@lru_cache(maxsize=256)
+def _filter_fields(filters: type[BaseModel]) -> _FilterFields:
+    markers = []
+    for name, info in filters.model_fields.items():
+        marker = next((m for m in info.metadata if isinstance(m, Q)), None)
+        if marker is not None:
+            markers.append((name, marker))
+    return _FilterFields(tuple(markers), MappingProxyType(ref_fields(filters)))
+
+
 def filter_uses(filters: type[BaseModel], args: BaseModel) -> list[FilterUse]:
     """The given filter arguments, each with the API Platform query pairs it becomes."""
-    families = ref_fields(filters)
+    declared = _filter_fields(filters)
+    families = declared.families
     uses: list[FilterUse] = []
-    for name, info in filters.model_fields.items():
+    for name, marker in declared.markers:
         value = getattr(args, name, None)
-        marker = next((m for m in info.metadata if isinstance(m, Q)), None)
-        if value is None or marker is None:
+        if value is None:
             continue
         pairs: Pairs
         if marker.sort:

@@ -8,6 +8,7 @@ it, else by walking the invoices. Only an exact match counts; two invoices with 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,8 +42,14 @@ async def resolve_invoice_numbers(api: FlowtlyClient, args: BaseModel) -> BaseMo
     return await _resolved(api, args, "")
 
 
+@lru_cache(maxsize=512)
+def _invoice_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of an input model that reference invoices, read once per model (every call asks)."""
+    return frozenset(name for name, family in ref_fields(model).items() if family == INVOICES)
+
+
 async def _resolved(api: FlowtlyClient, model: BaseModel, where: str) -> BaseModel:
-    invoice_fields = {name for name, family in ref_fields(type(model)).items() if family == INVOICES}
+    invoice_fields = _invoice_fields(type(model))
     changes: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)

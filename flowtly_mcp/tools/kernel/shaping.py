@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 from flowtly_mcp.finance.wire import collection_members
@@ -29,17 +32,48 @@ def iri_to_id(value: str) -> str | int:
     return int(raw) if raw.isdigit() else raw
 
 
+def compact_text(value: str) -> str | int:
+    """A relation IRI as its id, a midnight date-time as its date, any other text as it is."""
+    # Two cheap tests rule out most text (names, numbers, codes) before any regex runs.
+    if value.startswith("/api/") or value[10:19] == "T00:00:00":
+        return _compacted(value)
+    return value
+
+
+# IRIs and dates repeat across the records of a page and across pages (one client, one due date, many invoices).
+@lru_cache(maxsize=4096)
+def _compacted(value: str) -> str | int:
+    if value.startswith("/api/"):
+        return iri_to_id(value)
+    midnight = _MIDNIGHT.match(value)
+    return midnight.group(1) if midnight else value
+
+
+_PLAIN = frozenset({int, float, bool, Decimal, type(None)})
+
+
 def compact_value(value: Any) -> Any:
-    if isinstance(value, str):
-        if value.startswith("/api/"):
-            return iri_to_id(value)
-        midnight = _MIDNIGHT.match(value)
-        return midnight.group(1) if midnight else value
-    if isinstance(value, Mapping):
+    # The types a record is made of are tested first and exactly: an ABC check per number adds up over a record.
+    kind = type(value)
+    if kind is str:
+        return compact_text(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
         return compact_record(value)
+    if kind is list:
+        return [compact_value(v) for v in value]
+    if isinstance(value, str):
+        return compact_text(value)
     if isinstance(value, list):
         return [compact_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return compact_record(value)
     return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
 
 
 def compact_record(record: Mapping[str, Any], keep: Iterable[str] | None = None) -> dict[str, Any]:
@@ -52,7 +86,11 @@ def compact_record(record: Mapping[str, Any], keep: Iterable[str] | None = None)
         if key in _JSONLD_KEYS or key not in record:
             continue
         value = record[key]
-        if value is None or value == [] or value == {}:
+        kind = type(value)
+        if kind is list or kind is dict:
+            if not value:
+                continue
+        elif value is None or (kind not in _PLAIN and kind is not str and _empty(value)):
             continue
         out[key] = compact_value(value)
     return out
@@ -63,15 +101,69 @@ def project(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
     return compact_record(record, keep=["id", *[f for f in fields if f != "id"]])
 
 
+Derive = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class CompactView:
+    """A family's compact view, worked out once: the fields it keeps (id first, JSON-LD keys and repeats dropped)
+    and the derived fields it adds. `apply` gives what `compact_record` gives for the record with its derived fields
+    merged over it, without copying the record first."""
+
+    keep: tuple[str, ...]
+    derive: Derive | None
+
+    @classmethod
+    def of(cls, compact_fields: Sequence[str], derive: Derive | None) -> CompactView:
+        names = [name for name in ("id", *compact_fields) if name not in _JSONLD_KEYS]
+        return cls(tuple(dict.fromkeys(names)), derive)
+
+    def apply(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        derived = self.derive(record) if self.derive is not None else _NOTHING
+        out: dict[str, Any] = {}
+        if "id" not in record and "id" not in derived:
+            iri = derived["@id"] if "@id" in derived else record.get("@id")
+            if isinstance(iri, str):
+                out["id"] = iri_to_id(iri)
+        for key in self.keep:
+            if key in derived:
+                value = derived[key]
+            elif key in record:
+                value = record[key]
+            else:
+                continue
+            # compact_value, with the types a record is made of tested first and exactly (no ABC checks).
+            kind = type(value)
+            if kind is str:
+                out[key] = compact_text(value)
+            elif kind is int or kind is Decimal or kind is bool or kind is float:
+                out[key] = value
+            elif value is not None and not _empty(value):
+                out[key] = compact_value(value)
+        return out
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+
+
+@lru_cache(maxsize=256)
+def compact_view(compact_fields: tuple[str, ...], derive: Derive | None) -> CompactView:
+    """The compact view of a family, built on its first use and reused for every record after."""
+    return CompactView.of(compact_fields, derive)
+
+
 def shape(
     record: Mapping[str, Any],
     *,
     view: View,
     fields: Sequence[str] | None,
     compact_fields: Sequence[str] | None,
-    derive: Any = None,
+    derive: Derive | None = None,
 ) -> dict[str, Any]:
     """Apply derived fields, then the projection the caller asked for."""
+    if not fields and view != "full" and compact_fields:
+        # The common case (every list call): the family's precomputed view, no copy of the record.
+        return compact_view(tuple(compact_fields), derive).apply(record)
     enriched = dict(record)
     if derive is not None:
         enriched.update(derive(record))
@@ -79,7 +171,7 @@ def shape(
         return project(enriched, fields)
     if view == "full":
         return {k: v for k, v in enriched.items() if k != "@context"}
-    return compact_record(enriched, keep=["id", *compact_fields] if compact_fields else None)
+    return compact_record(enriched)
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
