@@ -86,12 +86,11 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
 
 
 def _sandbox_transport(db: Path | None) -> Any:
-    import httpx2
+    # The database is locked now (a busy or unusable file fails at start-up); the emulator loads on first use.
+    from flowtly_mcp.sandbox.deferred import DeferredSandbox
+    from flowtly_mcp.sandbox.server import default_db_path
 
-    from flowtly_mcp.sandbox import Sandbox, SandboxConfig, default_db_path
-
-    sandbox = Sandbox(SandboxConfig(token=SANDBOX_TOKEN, db_path=db or default_db_path()))
-    return httpx2.ASGITransport(app=sandbox.app)
+    return DeferredSandbox(SANDBOX_TOKEN, db or default_db_path())
 
 
 def _build(args: argparse.Namespace) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,16 @@ class AppState:
 
     settings: ServerSettings
     api: FlowtlyClient
-    registry: Registry
     guard: Guard
     audit: AuditLog
     approvals: ApprovalDesk
+    # Every registered tool, imported when first needed: a server lists its tools without importing them.
+    registry_of: Callable[[], Registry]
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def registry(self) -> Registry:
+        return self.registry_of()
 
 
 @dataclass
