@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver import MCPServer
@@ -17,7 +18,6 @@ from flowtly_mcp.config import ConfirmPolicy, ServerSettings
 from flowtly_mcp.prompts import register_prompts
 from flowtly_mcp.resources import register_resources
 from flowtly_mcp.tools.kernel import tool_list_cache
-from flowtly_mcp.tools.kernel.approval import open_desk
 from flowtly_mcp.tools.kernel.audit import AuditLog
 from flowtly_mcp.tools.kernel.deferred_tools import DeferredTools, install
 from flowtly_mcp.tools.kernel.guards import Guard
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import httpx2
     from mcp.server.mcpserver.tools import Tool
 
+    from flowtly_mcp.tools.kernel.approval import ApprovalDesk
     from flowtly_mcp.tools.kernel.registry import Registry
 
 logger = logging.getLogger("flowtly_mcp")
@@ -75,7 +76,15 @@ def build_server(
     human_approvals = settings.confirm is ConfirmPolicy.AUTO and not settings.read_only
     secret = settings.confirm_secret.get_secret_value().encode() if settings.confirm_secret else None
     guard = Guard(settings.confirm, secret)
-    desk = open_desk(settings)
+
+    @cache
+    def desk() -> ApprovalDesk:
+        from flowtly_mcp.tools.kernel.approval import open_desk
+
+        return open_desk(settings)
+
+    if settings.policy_file is not None or settings.state_url:
+        desk()  # what an operator configured is checked at start-up; the default store opens on first use
     announce_policy(settings)
 
     @asynccontextmanager
@@ -87,7 +96,7 @@ def build_server(
                 api=api,
                 guard=guard,
                 audit=AuditLog(settings.audit_log),
-                approvals=desk,
+                approvals_of=desk,
                 registry_of=every_tool,
             )
 
@@ -107,7 +116,7 @@ def build_server(
     register_resources(server)
     register_receivables_view(server)
     if human_approvals:
-        register_approval_view(server, desk.service)
+        register_approval_view(server, lambda: desk().service)
     return server
 
 

@@ -11,6 +11,7 @@ make it act.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -64,8 +65,11 @@ class ApprovalDecision(BaseModel):
     message: str
 
 
-def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> None:
-    """Adds the approval view resource and the app-only `approval_decide` tool to `server`."""
+def register_approval_view(server: MCPServer[Any], service: ApprovalService | Callable[[], ApprovalService]) -> None:
+    """Adds the approval view resource and the app-only `approval_decide` tool to `server`.
+
+    `service` may be a function returning it, called on the first decision: the server opens its store on first use.
+    """
 
     register_view(
         server,
@@ -83,7 +87,8 @@ def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> 
     ) -> ApprovalDecision:
         try:
             # The store may be Redis across the network: keep the event loop free while it answers.
-            decide = partial(service.decide_with_secret, approval_id, secret, decision, by="mcp-app-view")
+            approvals = service if isinstance(service, ApprovalService) else service()
+            decide = partial(approvals.decide_with_secret, approval_id, secret, decision, by="mcp-app-view")
             decided = await anyio.to_thread.run_sync(decide)
         except ApprovalError as exc:
             raise ToolError(str(exc)) from None

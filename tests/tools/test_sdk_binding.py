@@ -104,7 +104,7 @@ def _server(sandbox: Sandbox) -> MCPServer[AppState]:
                 registry_of=lambda: registry,
                 guard=guard,
                 audit=AuditLog(None),
-                approvals=desk,
+                approvals_of=lambda: desk,
             )
 
     desk = open_desk(settings)

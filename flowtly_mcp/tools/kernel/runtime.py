@@ -27,10 +27,14 @@ class AppState:
     api: FlowtlyClient
     guard: Guard
     audit: AuditLog
-    approvals: ApprovalDesk
-    # Every registered tool, imported when first needed: a server lists its tools without importing them.
+    # Made (and imported) when first needed: a server lists its tools without the registry or the approval store.
+    approvals_of: Callable[[], ApprovalDesk]
     registry_of: Callable[[], Registry]
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def approvals(self) -> ApprovalDesk:
+        return self.approvals_of()
 
     @property
     def registry(self) -> Registry:
