@@ -12,11 +12,9 @@ from mcp.server.mcpserver import MCPServer
 
 from flowtly_mcp import __version__
 from flowtly_mcp.api import FlowtlyClient
-from flowtly_mcp.approvals.app_view import register_approval_view
-from flowtly_mcp.apps.receivables_view import register_receivables_view
+from flowtly_mcp.approvals.app_view import register_approval_decide, register_approval_resource
 from flowtly_mcp.config import ConfirmPolicy, ServerSettings
-from flowtly_mcp.prompts import register_prompts
-from flowtly_mcp.resources import register_resources
+from flowtly_mcp.deferred_parts import defer_registration
 from flowtly_mcp.tools.kernel import tool_list_cache
 from flowtly_mcp.tools.kernel.audit import AuditLog
 from flowtly_mcp.tools.kernel.deferred_tools import DeferredTools, install
@@ -69,8 +67,9 @@ def build_server(
 ) -> MCPServer[AppState]:
     """The MCP server for `settings`; `transport` lets the API client talk to an in-process sandbox.
 
-    Its tools are listed from the checked-in tool list and each is built when first called (`deferred`, and the list
-    is current: tool_list_cache.py); otherwise every listed tool is built now.
+    `deferred`: its tools are listed from the checked-in tool list and each is built when first called (when the list
+    is current: tool_list_cache.py), and its prompts and resources are registered when first asked for
+    (deferred_parts.py). Otherwise everything is built now; both publish the same.
     """
     # A person's approval is needed (and checked back on) only under auto, and only when anything can write.
     human_approvals = settings.confirm is ConfirmPolicy.AUTO and not settings.read_only
@@ -112,11 +111,24 @@ def build_server(
     if cached is not None:
         listed = frozenset(spec.name for spec in cached.selected(settings))
         install(server, DeferredTools(cached.published(settings), lambda name: built_tool(settings, listed, name)))
-    register_prompts(server)
-    register_resources(server)
-    register_receivables_view(server)
     if human_approvals:
-        register_approval_view(server, lambda: desk().service)
+        register_approval_decide(server, lambda: desk().service)
+
+    def register_parts(server: MCPServer[AppState]) -> None:
+        from flowtly_mcp.apps.receivables_view import register_receivables_view
+        from flowtly_mcp.prompts import register_prompts
+        from flowtly_mcp.resources import register_resources
+
+        register_prompts(server)
+        register_resources(server)
+        register_receivables_view(server)
+        if human_approvals:
+            register_approval_resource(server)
+
+    if deferred:
+        defer_registration(server, register_parts)
+    else:
+        register_parts(server)
     return server
 
 

@@ -66,11 +66,13 @@ class ApprovalDecision(BaseModel):
 
 
 def register_approval_view(server: MCPServer[Any], service: ApprovalService | Callable[[], ApprovalService]) -> None:
-    """Adds the approval view resource and the app-only `approval_decide` tool to `server`.
+    """Adds the approval view resource and the app-only `approval_decide` tool to `server`."""
+    register_approval_resource(server)
+    register_approval_decide(server, service)
 
-    `service` may be a function returning it, called on the first decision: the server opens its store on first use.
-    """
 
+def register_approval_resource(server: MCPServer[Any]) -> None:
+    """Adds the approval view resource to `server`."""
     register_view(
         server,
         APPROVAL_VIEW_URI,
@@ -79,6 +81,13 @@ def register_approval_view(server: MCPServer[Any], service: ApprovalService | Ca
         title="Approval",
         description="Shows a pending approval with Approve and Reject buttons (MCP Apps view).",
     )
+
+
+def register_approval_decide(server: MCPServer[Any], service: ApprovalService | Callable[[], ApprovalService]) -> None:
+    """Adds the app-only `approval_decide` tool to `server`.
+
+    `service` may be a function returning it, called on the first decision: the server opens its store on first use.
+    """
 
     async def approval_decide(
         approval_id: Annotated[str, Field(description="The approval shown in the view")],

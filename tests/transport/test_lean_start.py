@@ -28,8 +28,10 @@ WRAPPER = (
 
 # Only a tool call (or a search) needs these: the tool modules and the models they build, the registry, the SDK
 # binding, the search index, the emulator behind the embedded sandbox (its rules, seed data and FA(3) schemas), the
-# approval store and page, and the libraries only those use.
+# approval store and page, and the libraries only those use; prompts and resources wait until a client asks for them.
 NOT_FOR_LISTING = (
+    "flowtly_mcp.prompts",
+    "flowtly_mcp.resources",
     "flowtly_mcp.tools.all",
     "flowtly_mcp.tools.crud",
     "flowtly_mcp.tools.families",
