@@ -6,8 +6,8 @@ function of the sources, the SDK and pydantic, and three settings (toolsets, rea
 `flowtly_mcp/tool_list.py` generates it once, with the tool snapshot (`UPDATE_TOOL_SNAPSHOTS=1 pytest tests -k
 snapshot`), into `flowtly_mcp/data/tool_list.json`; a server lists from it and builds each tool when first called.
 
-The file names the fingerprint of what it was generated from (every source of the package outside the sandbox, the
-endpoint inventory, the mcp and pydantic versions); when they differ, it is ignored and the server builds its list
+The file names the fingerprint of what it was generated from (the package's sources that tools import, the endpoint
+inventory, the mcp and pydantic versions); when they differ, it is ignored and the server builds its list
 live, so a stale file can slow a start down but never changes what is published. tests/tools/test_tool_list_cache.py
 holds that the file is current and that every combination of settings lists exactly what the live build lists.
 """
@@ -44,22 +44,33 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+# What no tool imports: the sandbox (the other side of the wire), the prompts, the resources, the search ranker (used
+# by search_tools' answers, not its listing), the transports and the command line. Leaving them out keeps the
+# fingerprint cheap; the snapshot test compares the file with a fresh generation whatever changed.
+_NOT_LISTED_FOLDERS = frozenset({"sandbox", "prompts", "search", "transport", "static", "__pycache__"})
+_NOT_LISTED_FILES = frozenset({"__main__.py", "cli.py", "resources.py", "deferred_parts.py"})
+
+
 def _sources() -> list[Path]:
     found: list[Path] = []
     for folder, subfolders, files in os.walk(PACKAGE):
-        # The sandbox is the other side of the wire: no tool imports it.
-        subfolders[:] = [name for name in subfolders if name not in ("sandbox", "__pycache__", "static")]
-        found += [Path(folder, name) for name in files if name.endswith((".py", ".json"))]
-    return sorted(path for path in found if path != CACHE_FILE)
+        subfolders[:] = [name for name in subfolders if name not in _NOT_LISTED_FOLDERS]
+        top = Path(folder) == PACKAGE
+        found += [
+            Path(folder, name)
+            for name in files
+            if name.endswith((".py", ".json")) and not (top and name in _NOT_LISTED_FILES) and name != "tool_list.json"
+        ]
+    return sorted(found)
 
 
 def _installed() -> list[str]:
     import mcp
 
     site = Path(mcp.__file__).resolve().parents[1]
-    return sorted(
-        folder.name for name in _DISTRIBUTIONS for folder in site.glob(f"{name}-*.dist-info") if folder.is_dir()
-    )
+    # One listing of site-packages, matched here: globbing it once per name costs more than the whole hash.
+    prefixes = tuple(f"{name}-" for name in _DISTRIBUTIONS)
+    return sorted(entry for entry in os.listdir(site) if entry.endswith(".dist-info") and entry.startswith(prefixes))
 
 
 @dataclass(frozen=True)
