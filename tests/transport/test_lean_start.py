@@ -58,6 +58,7 @@ NOT_FOR_LISTING = (
     "flowtly_mcp.sandbox.files",
     "flowtly_mcp.sandbox.rules",
     "flowtly_mcp.approvals.page",
+    "flowtly_mcp.approvals.service",
     "flowtly_mcp.approvals.sqlite_store",
     "flowtly_mcp.approvals.redis_store",
     "xmlschema",
