@@ -9,7 +9,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,12 +87,11 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str] | None = Non
 
 
 def _sandbox_transport(db: Path | None) -> Any:
-    import httpx2
+    # The database is locked now (a busy or unusable file fails at start-up); the emulator loads on first use.
+    from flowtly_mcp.sandbox.deferred import DeferredSandbox
+    from flowtly_mcp.sandbox.server import default_db_path
 
-    from flowtly_mcp.sandbox import Sandbox, SandboxConfig, default_db_path
-
-    sandbox = Sandbox(SandboxConfig(token=SANDBOX_TOKEN, db_path=db or default_db_path()))
-    return httpx2.ASGITransport(app=sandbox.app)
+    return DeferredSandbox(SANDBOX_TOKEN, db or default_db_path())
 
 
 def _build(args: argparse.Namespace) -> Any:
@@ -128,7 +128,7 @@ def _exit_after_grace() -> None:
     os._exit(130)
 
 
-def _serve_stdio(server: MCPServer[Any]) -> int:
+def _serve_stdio(server: MCPServer[Any], announce: Callable[[], Awaitable[None]]) -> int:
     """Serve over stdio until the client closes stdin (0) or a person presses Ctrl-C (130), without a traceback.
 
     Ctrl-C cancels the server like any other task. Once a client has connected, the SDK's unwinding can wait for a
@@ -138,6 +138,7 @@ def _serve_stdio(server: MCPServer[Any]) -> int:
     import anyio
 
     if sys.platform == "win32":  # no signal receivers in asyncio there: KeyboardInterrupt reaches main()
+        anyio.run(announce)
         server.run()
         return 0
     interrupted = threading.Event()
@@ -156,6 +157,7 @@ def _serve_stdio(server: MCPServer[Any]) -> int:
                         return
 
             group.start_soon(stop_on_ctrl_c)
+            await announce()  # in the serving event loop: a second one would cost the start-up its creation
             await server.run_stdio_async()
             group.cancel_scope.cancel()
 
@@ -186,8 +188,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.transport == "http":
             return _serve_http(args)
         server = _build(args)
-        _announce_stdio(server, args)
-        return _serve_stdio(server)
+        return _serve_stdio(server, announce=partial(_announce_stdio, server, args))
     except ConfigError as exc:
         print(f"flowtly-mcp: {exc}", file=sys.stderr)
         return 2
@@ -201,11 +202,9 @@ def _main(argv: Sequence[str] | None) -> int:
         raise
 
 
-def _announce_stdio(server: MCPServer[Any], args: argparse.Namespace) -> None:
+async def _announce_stdio(server: MCPServer[Any], args: argparse.Namespace) -> None:
     """One line on stderr once the server is built: a person in a terminal knows it is up and what it serves."""
-    import anyio
-
-    count = len(anyio.run(server.list_tools))
+    count = len(await server.list_tools())
     if args.sandbox:
         from flowtly_mcp.sandbox import default_db_path
 

@@ -8,20 +8,56 @@ The guard's interface:
 - `ApprovalPage` serves the local approval page (URL elicitation); `register_approval_view` adds the MCP Apps view.
 """
 
-from flowtly_mcp.approvals.display import preview_lines, preview_text, visible
-from flowtly_mcp.approvals.models import ApprovalPreview, ApprovalStatus, PendingApproval
-from flowtly_mcp.approvals.policy import Policy, PolicyDecision, PolicyError, Verdict, load_policy, parse_policy
-from flowtly_mcp.approvals.service import (
-    ApprovalError,
-    ApprovalExpired,
-    ApprovalNotApproved,
-    ApprovalNotPending,
-    ApprovalService,
-    ApprovalTicket,
-    BadApprovalSecret,
-    UnknownApproval,
-)
-from flowtly_mcp.approvals.store import Ceilings, StateStore, StoreError, Usage, open_store, store_from_url
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flowtly_mcp.approvals.display import preview_lines, preview_text, visible
+    from flowtly_mcp.approvals.models import ApprovalPreview, ApprovalStatus, PendingApproval
+    from flowtly_mcp.approvals.policy import Policy, PolicyDecision, PolicyError, Verdict, load_policy, parse_policy
+    from flowtly_mcp.approvals.service import (
+        ApprovalError,
+        ApprovalExpired,
+        ApprovalNotApproved,
+        ApprovalNotPending,
+        ApprovalService,
+        ApprovalTicket,
+        BadApprovalSecret,
+        UnknownApproval,
+    )
+    from flowtly_mcp.approvals.store import Ceilings, StateStore, StoreError, Usage, open_store, store_from_url
+
+# Imported when first used (PEP 562): the server's start-up needs only some of these, and the command line none.
+_HOMES = {
+    "preview_lines": "display",
+    "preview_text": "display",
+    "visible": "display",
+    "ApprovalPreview": "models",
+    "ApprovalStatus": "models",
+    "PendingApproval": "models",
+    "Policy": "policy",
+    "PolicyDecision": "policy",
+    "PolicyError": "policy",
+    "Verdict": "policy",
+    "load_policy": "policy",
+    "parse_policy": "policy",
+    "ApprovalError": "service",
+    "ApprovalExpired": "service",
+    "ApprovalNotApproved": "service",
+    "ApprovalNotPending": "service",
+    "ApprovalService": "service",
+    "ApprovalTicket": "service",
+    "BadApprovalSecret": "service",
+    "UnknownApproval": "service",
+    "Ceilings": "store",
+    "StateStore": "store",
+    "StoreError": "store",
+    "Usage": "store",
+    "open_store": "store",
+    "store_from_url": "store",
+}
 
 __all__ = [
     "ApprovalError",
@@ -51,3 +87,12 @@ __all__ = [
     "store_from_url",
     "visible",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

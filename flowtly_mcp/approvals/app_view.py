@@ -11,8 +11,9 @@ make it act.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -20,10 +21,11 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from flowtly_mcp.approvals.display import preview_lines
-from flowtly_mcp.approvals.models import PendingApproval
-from flowtly_mcp.approvals.service import ApprovalError, ApprovalService, ApprovalTicket
 from flowtly_mcp.apps.mcp_apps import app_only_meta, register_view, view_document
+
+if TYPE_CHECKING:
+    from flowtly_mcp.approvals.models import PendingApproval
+    from flowtly_mcp.approvals.service import ApprovalService, ApprovalTicket
 
 APPROVAL_VIEW_URI = "ui://flowtly-mcp/approval.html"
 DECIDE_TOOL = "approval_decide"
@@ -37,6 +39,8 @@ def approval_view_html() -> str:
 
 def approval_view_content(approval: PendingApproval) -> dict[str, object]:
     """What the view renders (structuredContent["approval"]); nothing in it can approve."""
+    from flowtly_mcp.approvals.display import preview_lines
+
     return {
         "id": approval.id,
         "tool": approval.tool,
@@ -64,9 +68,14 @@ class ApprovalDecision(BaseModel):
     message: str
 
 
-def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> None:
+def register_approval_view(server: MCPServer[Any], service: ApprovalService | Callable[[], ApprovalService]) -> None:
     """Adds the approval view resource and the app-only `approval_decide` tool to `server`."""
+    register_approval_resource(server)
+    register_approval_decide(server, service)
 
+
+def register_approval_resource(server: MCPServer[Any]) -> None:
+    """Adds the approval view resource to `server`."""
     register_view(
         server,
         APPROVAL_VIEW_URI,
@@ -76,14 +85,25 @@ def register_approval_view(server: MCPServer[Any], service: ApprovalService) -> 
         description="Shows a pending approval with Approve and Reject buttons (MCP Apps view).",
     )
 
+
+def register_approval_decide(server: MCPServer[Any], service: ApprovalService | Callable[[], ApprovalService]) -> None:
+    """Adds the app-only `approval_decide` tool to `server`.
+
+    `service` may be a function returning it, called on the first decision: the server opens its store on first use.
+    """
+
     async def approval_decide(
         approval_id: Annotated[str, Field(description="The approval shown in the view")],
         secret: Annotated[str, Field(description="The approval's secret from the view's tool result")],
         decision: Annotated[Literal["approve", "reject"], Field(description="The person's choice")],
     ) -> ApprovalDecision:
+        # Imported on the first decision: a server registers this tool at start-up, before anything is approved.
+        from flowtly_mcp.approvals.service import ApprovalError
+
         try:
             # The store may be Redis across the network: keep the event loop free while it answers.
-            decide = partial(service.decide_with_secret, approval_id, secret, decision, by="mcp-app-view")
+            approvals = service() if callable(service) else service
+            decide = partial(approvals.decide_with_secret, approval_id, secret, decision, by="mcp-app-view")
             decided = await anyio.to_thread.run_sync(decide)
         except ApprovalError as exc:
             raise ToolError(str(exc)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import date
 
 from starlette.requests import Request
@@ -36,9 +37,10 @@ class Sandbox:
     headers, so tokens and passwords stay out of it.
     """
 
-    def __init__(self, config: SandboxConfig | None = None) -> None:
+    def __init__(self, config: SandboxConfig | None = None, *, opened: sqlite3.Connection | None = None) -> None:
+        """`opened`: the configured database, already locked with `store.open_database` (see `deferred.py`)."""
         self.config = config or SandboxConfig()
-        self.store = Store(self.config.db_path)
+        self.store = Store(self.config.db_path, opened=opened)
         self.world = World(self.config, self.store, behaviours())
         try:
             if self.store.is_empty():

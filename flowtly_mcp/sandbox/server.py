@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flowtly_mcp.sandbox.config import SandboxConfig
 from flowtly_mcp.sandbox.database import delete_sandbox_database
-from flowtly_mcp.sandbox.profiles import parse_profile
+
+if TYPE_CHECKING:
+    from flowtly_mcp.sandbox.config import SandboxConfig
 
 DEFAULT_TOKEN = "sandbox-token"
 _FILE_NAME = "sandbox.sqlite3"
@@ -49,6 +51,8 @@ def serve_sandbox(
     import uvicorn
 
     from flowtly_mcp.sandbox.app import Sandbox
+    from flowtly_mcp.sandbox.config import SandboxConfig
+    from flowtly_mcp.sandbox.profiles import parse_profile
 
     base = config or SandboxConfig()
     overrides: dict[str, object] = {"token": token, "db_path": db_path or default_db_path()}

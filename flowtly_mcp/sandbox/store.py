@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+def open_database(path: Path) -> sqlite3.Connection:
+    """The sandbox database at `path`, locked for this process (DatabaseUnusable, DatabaseBusy when it cannot be)."""
+    return open_exclusive(path, _SCHEMA)
+
+
 class Store:
     """Records per family, keyed by id, in insertion order.
 
@@ -41,13 +46,14 @@ class Store:
     `insert` / `replace`, so the database and the memory copy never drift apart.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, opened: sqlite3.Connection | None = None) -> None:
+        """`opened`: the database at `path` as `open_database(path)` returned it, when it was locked earlier."""
         self.path = path
         if path is None:
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._db.executescript(_SCHEMA)
         else:
-            self._db = open_exclusive(path, _SCHEMA)
+            self._db = opened if opened is not None else open_database(path)
         self._lock = threading.RLock()
         self._batch_depth = 0
         self._records: dict[str, dict[str, Record]] = {}

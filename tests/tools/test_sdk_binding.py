@@ -99,7 +99,12 @@ def _server(sandbox: Sandbox) -> MCPServer[AppState]:
         async with FlowtlyClient(settings.api, transport=httpx2.ASGITransport(app=sandbox.app)) as api:
             guard = Guard(ConfirmPolicy.AGENT)
             yield AppState(
-                settings=settings, api=api, registry=registry, guard=guard, audit=AuditLog(None), approvals=desk
+                settings=settings,
+                api=api,
+                registry_of=lambda: registry,
+                guard=guard,
+                audit=AuditLog(None),
+                approvals_of=lambda: desk,
             )
 
     desk = open_desk(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,20 @@ class AppState:
 
     settings: ServerSettings
     api: FlowtlyClient
-    registry: Registry
     guard: Guard
     audit: AuditLog
-    approvals: ApprovalDesk
+    # Made (and imported) when first needed: a server lists its tools without the registry or the approval store.
+    approvals_of: Callable[[], ApprovalDesk]
+    registry_of: Callable[[], Registry]
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def approvals(self) -> ApprovalDesk:
+        return self.approvals_of()
+
+    @property
+    def registry(self) -> Registry:
+        return self.registry_of()
 
 
 @dataclass
