@@ -121,6 +121,10 @@ def test_the_counterparty_a_transaction_embeds_carries_only_its_identifier(
     seen: set[str] = set()
     for transaction in labelled.transactions:
         label = labelled.labels[transaction.id]
+        if label.kind in ("name_only", "two_clients"):
+            # A sender no record knows: no counterparty, so neither a NIP nor an account to tie it by.
+            assert labelled.served[transaction.id]["counterparty"] is None, transaction
+            assert transaction.counterparty_tin is None and not transaction.counterparty_accounts
         if label.kind not in reconcile_labelled.CERTAIN_PAYER_KINDS or label.identifier is None:
             continue
         way = PayerIdentifier(label.identifier)

@@ -364,18 +364,15 @@ def _vary_identifiers(world: World, cases: list[PayerCase]) -> dict[int, PayerId
     """
     chosen: dict[int, PayerIdentifier] = {}
     handed = {False: 0, True: 0}
+    records = {iri("counterparties", str(record["id"])): record for record in world.records["counterparties"]}
     for case in cases:
         if case.kind not in _CERTAIN_KINDS or case.payer is None or case.payer.client_id in chosen:
             continue
         foreign = case.payer.foreign
         ways = _FOREIGN_IDENTIFIERS if foreign else _DOMESTIC_IDENTIFIERS
-        chosen[case.payer.client_id] = ways[handed[foreign] % len(ways)]
+        way = chosen[case.payer.client_id] = ways[handed[foreign] % len(ways)]
         handed[foreign] += 1
-    records = {iri("counterparties", str(record["id"])): record for record in world.records["counterparties"]}
-    for case in cases:
-        if case.payer is not None and case.payer.client_id in chosen:
-            record = records[case.payer.counterparty_iri]
-            record.update(_identified(case.payer, chosen[case.payer.client_id]))
+        records[case.payer.counterparty_iri].update(_identified(case.payer, way))
     for case in cases:
         if case.kind in _CERTAIN_KINDS or case.payer is None:
             continue
