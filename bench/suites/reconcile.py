@@ -8,7 +8,7 @@ because the bench machine is shared and other work stretches wall time without t
 Accuracy is measured against the workload's known answers: an automatic match counts as right only if it names
 exactly the invoices paid; kinds a person must settle ("review: ...") and decoys must never be applied.
 The sandbox's labelled set (`reconcile_labelled`) is scored per kind as well: precision and recall of automatic
-matches, and that no decoy is ever applied.
+matches, and that no decoy is ever applied; its certain payers' cases also per identifier that tied the payer.
 """
 
 from __future__ import annotations
@@ -309,6 +309,25 @@ def _labelled(result: SectionResult) -> None:
                     "— (decoy)" if score.decoy else f"{score.recall:.0%}",
                 ]
                 for score in scores
+            ],
+        )
+    )
+    result.tables.append(
+        Table(
+            "Labelled sandbox set, amount-only and multi-invoice, per identifier that tied the payer",
+            ["identifier", "transfers", "auto", "right", "review", "no match", "precision", "recall"],
+            [
+                [
+                    score.kind,
+                    str(score.transfers),
+                    str(score.auto),
+                    str(score.right),
+                    str(score.review),
+                    str(score.no_match),
+                    f"{score.precision:.0%}",
+                    f"{score.recall:.0%}",
+                ]
+                for score in reconcile_labelled.score_by_identifier(plan, labelled.labels)
             ],
         )
     )

@@ -4,7 +4,8 @@ The records are read over HTTP from a sandbox built from the default seed, as a 
 cut down to the fields the Flowtly docs publish (no `currency`, `counterpartyAccount`, `counterpartyName`), so a
 payment's currency and payer come only from documented facts. Every unmatched incoming transfer is labelled: the
 invoices it pays, or why it must not be applied (the decoys). An automatic match is right only when it names
-exactly the labelled invoices and amounts.
+exactly the labelled invoices and amounts. The certain payers' cases are also scored by the identifier that ties
+them to their client (the NIP in each of its spellings, the IBAN with or without spaces, or both).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import httpx2
 from flowtly_mcp.finance.matching import MatchIndex, Plan, reconcile_all
 from flowtly_mcp.finance.records import BankTransaction, ClientView, CounterpartyView, InvoiceView
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
-from flowtly_mcp.sandbox.seed import SeedConfig, ground_truth
+from flowtly_mcp.sandbox.seed import PayerIdentifier, SeedConfig, ground_truth
 
 TOKEN = "labelled-set"
 PAGE = 500
@@ -55,10 +56,16 @@ DOCUMENTED_TRANSACTION = frozenset(
 Expected = tuple[tuple[str, Decimal], ...]
 
 
+# The kinds whose payer is certain only through the counterparty's identifiers: scored per identifier too.
+CERTAIN_PAYER_KINDS = ("amount_only", "multi_invoice")
+
+
 @dataclass(frozen=True)
 class Label:
     kind: str
     expected: Expected | None
+    # How the payer's counterparty identifies it (a `PayerIdentifier` value), None where the case does not say.
+    identifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,11 +73,13 @@ class LabelledSet:
     index: MatchIndex
     transactions: list[BankTransaction]
     labels: dict[str, Label]
+    # The same transactions as served (documented fields only), by id: what the engine read them from.
+    served: dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class KindScore:
-    """How the automatic matches of one kind (or of all, kind "all") compare with the labels."""
+    """How the automatic matches of one group compare with the labels: a kind, an identifier, or "all"."""
 
     kind: str
     transfers: int
@@ -101,6 +110,7 @@ def load(cfg: SeedConfig | None = None) -> LabelledSet:
         label.transaction_id: Label(
             label.kind.value,
             None if label.allocations is None else tuple((str(a.invoice_id), a.amount) for a in label.allocations),
+            label.identifier.value if label.identifier else None,
         )
         for label in truth.reconciliation
     }
@@ -113,13 +123,12 @@ def load(cfg: SeedConfig | None = None) -> LabelledSet:
         [CounterpartyView.from_api(record) for record in records["counterparties"]],
         closed_invoice_numbers=settled,
     )
-    transactions = [
-        # No accounts given: the currency is left to the index, which knows the accounts from the invoices.
-        BankTransaction.from_api(documented(record), account_currencies={})
-        for record in records["transactions"]
-        if str(record["id"]) in labels
-    ]
-    return LabelledSet(index, transactions, labels)
+    served = {
+        str(record["id"]): documented(record) for record in records["transactions"] if str(record["id"]) in labels
+    }
+    # No accounts given: the currency is left to the index, which knows the accounts from the invoices.
+    transactions = [BankTransaction.from_api(record, account_currencies={}) for record in served.values()]
+    return LabelledSet(index, transactions, labels, served)
 
 
 def documented(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,6 +186,17 @@ def score(plan: Plan, labels: Mapping[str, Label]) -> list[KindScore]:
     ]
     scores.sort(key=lambda s: (s.decoy, s.kind))
     return [*scores, _score_of("all", list(labels), outcomes, labels)]
+
+
+def score_by_identifier(plan: Plan, labels: Mapping[str, Label]) -> list[KindScore]:
+    """The certain-payer kinds per identifier that tied the payer, in the identifiers' declared order."""
+    outcomes = found(plan)
+    groups: dict[str, list[str]] = {}
+    for t, label in labels.items():
+        if label.kind in CERTAIN_PAYER_KINDS and label.identifier:
+            groups.setdefault(label.identifier, []).append(t)
+    order = [identifier.value for identifier in PayerIdentifier]
+    return [_score_of(name, groups[name], outcomes, labels) for name in sorted(groups, key=order.index)]
 
 
 def _score_of(

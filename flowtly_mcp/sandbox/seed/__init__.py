@@ -22,6 +22,7 @@ from .truth import (
     KsefState,
     NoMatchReason,
     NonDuplicatePair,
+    PayerIdentifier,
     ReconciliationLabel,
 )
 from .world import Dataset
@@ -39,6 +40,7 @@ __all__ = [
     "KsefState",
     "NoMatchReason",
     "NonDuplicatePair",
+    "PayerIdentifier",
     "ReconciliationLabel",
     "SeedConfig",
     "build_dataset",

@@ -80,6 +80,7 @@ def _truth(world: World) -> GroundTruth:
                 reason=planted.reason,
                 unallocated=unallocated,
                 description=planted.description,
+                identifier=planted.identifier,
             )
         )
     labels.sort(key=lambda label: int(label.transaction_id.removeprefix("txn_")))

@@ -33,6 +33,7 @@ def eval_document(cfg: SeedConfig, truth: GroundTruth) -> dict[str, Any]:
                 "reason": label.reason.value if label.reason else None,
                 "unallocated": str(label.unallocated),
                 "description": label.description,
+                "identifier": label.identifier.value if label.identifier else None,
             }
         )
     return {
@@ -42,7 +43,9 @@ def eval_document(cfg: SeedConfig, truth: GroundTruth) -> dict[str, Any]:
         "about": (
             "Unmatched incoming bank transactions of the sandbox seed data and how they should be applied. "
             "expected: allocations (invoice id, amount in the invoice's currency), or null when the transfer must "
-            "not be auto-matched (reason says why); unallocated: what stays on the transfer."
+            "not be auto-matched (reason says why); unallocated: what stays on the transfer; identifier: how a "
+            "certain payer's counterparty ties it to its client (its NIP in one spelling, its IBAN with or "
+            "without spaces, or both), null where the case does not turn on the payer."
         ),
         "cases": cases,
     }

@@ -10,6 +10,12 @@ The decoys: an amount that equals open invoices of two different clients, from a
 does not exist (`unknown_number`); an exact amount whose payer is known only by name (`name_only`); and a certain
 payer whose payment is in another currency than the invoice it equals in figures (`other_currency`).
 
+A transaction embeds its payer's counterparty record, so how a certain payer is identified is how that record holds
+it: each payer of a matched kind gets one way, in turn by the index of its first case, never by chance: its NIP
+alone, written `5273180297`, `527-318-02-97` or `PL5273180297`, its IBAN alone, with or without spaces, or both as
+the client has them (foreign payers, whose tax numbers are no NIPs: IBAN alone, either way, or both). The label
+records which (`PayerIdentifier`); decoys from a sender no record knows carry none.
+
 Invoices are planned before numbering (`plan_payer_cases`); the transfers once numbers exist
 (`plant_payer_transfers`). Amounts are nudged by a grosz until every case holds exactly as labelled, over all
 open invoices of the finished ledger.
@@ -27,14 +33,14 @@ from itertools import combinations
 from rapidfuzz.distance import OSA
 
 from .dates import workday_before
-from .identifiers import random_iban
+from .identifiers import format_nip_dashed, random_iban
 from .invoicing import new_invoice, product_named, product_row
 from .money import CENT, ZERO
 from .names import person_name
 from .plans import BankLine, InvoicePlan, Party
 from .rates import EurRates
-from .truth import CaseKind, NoMatchReason
-from .world import PlantedTransfer, World
+from .truth import CaseKind, NoMatchReason, PayerIdentifier
+from .world import PlantedTransfer, World, iri
 
 _PRODUCTS = (
     "Usługi konsultingowe IT",
@@ -69,6 +75,17 @@ _POSITIVE_GROUPS = (
 _TWINNED = 4
 _DECOYS = 4
 _NUDGE_LIMIT = 2_000
+# The ways a certain payer's counterparty record identifies it, handed out in this order (see the module doc).
+_DOMESTIC_IDENTIFIERS = (
+    PayerIdentifier.NIP_PLAIN,
+    PayerIdentifier.NIP_DASHED,
+    PayerIdentifier.NIP_PREFIXED,
+    PayerIdentifier.IBAN_SPACED,
+    PayerIdentifier.IBAN_COMPACT,
+    PayerIdentifier.NIP_AND_IBAN,
+)
+_FOREIGN_IDENTIFIERS = (PayerIdentifier.IBAN_SPACED, PayerIdentifier.IBAN_COMPACT, PayerIdentifier.NIP_AND_IBAN)
+_CERTAIN_KINDS = (CaseKind.AMOUNT_ONLY, CaseKind.MULTI_INVOICE)
 
 
 @dataclass(eq=False)
@@ -310,6 +327,7 @@ def plant_payer_transfers(world: World, planned: PayerCases) -> None:
     """The bank lines of the cases, each with its expected answer."""
     rng = world.cfg.rng("planted-payer-transfers")
     keys = {_number_key(plan.number) for plan in world.invoices if plan.number}
+    identifiers = _vary_identifiers(world, planned.cases)
     for position, case in enumerate(planned.cases):
         days_ago = 1 + position % 9
         line = BankLine(
@@ -332,7 +350,56 @@ def plant_payer_transfers(world: World, planned: PayerCases) -> None:
         if case.reason is None:
             ordered = sorted(case.invoices, key=lambda plan: (plan.due, plan.issue, plan.id))
             allocations = [(plan, plan.open_amount) for plan in ordered]
-        world.planted_transfers.append(PlantedTransfer(line, case.kind, allocations, case.reason, case.description))
+        identifier = identifiers.get(case.payer.client_id) if line.counterparty_iri and case.payer else None
+        world.planted_transfers.append(
+            PlantedTransfer(line, case.kind, allocations, case.reason, case.description, identifier)
+        )
+
+
+def _vary_identifiers(world: World, cases: list[PayerCase]) -> dict[int, PayerIdentifier]:
+    """Give each payer of a matched kind one way of being identified, and rewrite its counterparty record so.
+
+    Deterministic (the order of the cases, no random draws), so nothing else the seed generates moves. A payer met
+    again (in another case, or in a decoy) keeps its way; the other certain payers keep both identifiers.
+    """
+    chosen: dict[int, PayerIdentifier] = {}
+    handed = {False: 0, True: 0}
+    records = {iri("counterparties", str(record["id"])): record for record in world.records["counterparties"]}
+    for case in cases:
+        if case.kind not in _CERTAIN_KINDS or case.payer is None or case.payer.client_id in chosen:
+            continue
+        foreign = case.payer.foreign
+        ways = _FOREIGN_IDENTIFIERS if foreign else _DOMESTIC_IDENTIFIERS
+        way = chosen[case.payer.client_id] = ways[handed[foreign] % len(ways)]
+        handed[foreign] += 1
+        records[case.payer.counterparty_iri].update(_identified(case.payer, way))
+    for case in cases:
+        if case.kind in _CERTAIN_KINDS or case.payer is None:
+            continue
+        chosen.setdefault(case.payer.client_id, PayerIdentifier.NIP_AND_IBAN)
+    return chosen
+
+
+def _identified(payer: Party, way: PayerIdentifier) -> dict[str, object]:
+    """The counterparty fields that identify `payer` in one way: tax number (both fields) and bank accounts."""
+    nip = {
+        PayerIdentifier.NIP_PLAIN: payer.tin,
+        PayerIdentifier.NIP_DASHED: format_nip_dashed(payer.tin) if payer.tin else None,
+        PayerIdentifier.NIP_PREFIXED: f"PL{payer.tin}" if payer.tin else None,
+        PayerIdentifier.NIP_AND_IBAN: payer.tin,
+    }.get(way)
+    accounts = {
+        PayerIdentifier.IBAN_SPACED: [_spaced(payer.iban)],
+        PayerIdentifier.IBAN_COMPACT: [payer.iban],
+        PayerIdentifier.NIP_AND_IBAN: [payer.iban],
+    }.get(way, [])
+    return {"tin": nip, "clientTin": nip, "bankAccounts": accounts}
+
+
+def _spaced(iban: str) -> str:
+    """The IBAN in groups of four, as printed on paper and in most banks' exports."""
+    compact = iban.replace(" ", "")
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def _title(case: PayerCase, rng: random.Random, world: World, keys: set[str]) -> str:

@@ -43,6 +43,20 @@ class NoMatchReason(StrEnum):
     NO_RATE = "another currency, no rate"
 
 
+class PayerIdentifier(StrEnum):
+    """How a planted transfer's counterparty ties it to its client: its NIP in one spelling, its IBAN, or both.
+
+    The counterparty a transaction embeds is the payer's counterparty record, so the spelling is the record's.
+    """
+
+    NIP_PLAIN = "nip_plain"  # 5273180297
+    NIP_DASHED = "nip_dashed"  # 527-318-02-97
+    NIP_PREFIXED = "nip_prefixed"  # PL5273180297
+    IBAN_SPACED = "iban_spaced"  # PL61 1090 1014 0000 0712 1981 2874, no tax number
+    IBAN_COMPACT = "iban_compact"  # PL61109010140000071219812874, no tax number
+    NIP_AND_IBAN = "nip_and_iban"  # both, as the client's record has them
+
+
 class DuplicateTier(StrEnum):
     """How sure a duplicate group is: same tax number, same bank account, or only the same normalized name."""
 
@@ -74,7 +88,8 @@ class ReconciliationLabel:
     """The right answer for one bank transfer that has no invoice-transaction yet.
 
     `allocations` is None when the transfer must not be auto-matched; `reason` then says why. `unallocated` is what
-    stays on the transfer after the allocations (the excess of an over-payment).
+    stays on the transfer after the allocations (the excess of an over-payment). `identifier` says how a certain
+    payer's counterparty identifies it (None where the case does not turn on the payer, or no record knows it).
     """
 
     transaction_id: str
@@ -85,6 +100,7 @@ class ReconciliationLabel:
     reason: NoMatchReason | None
     unallocated: Decimal
     description: str
+    identifier: PayerIdentifier | None = None
 
 
 @dataclass(frozen=True)

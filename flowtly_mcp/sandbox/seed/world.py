@@ -9,7 +9,16 @@ from typing import Any
 
 from .config import SeedConfig
 from .plans import BankLine, InvoicePlan, Party, Settlement, Supplier, SupplierDocument
-from .truth import CaseKind, DuplicateGroup, InvalidTin, KsefCorrection, KsefRejection, NoMatchReason, NonDuplicatePair
+from .truth import (
+    CaseKind,
+    DuplicateGroup,
+    InvalidTin,
+    KsefCorrection,
+    KsefRejection,
+    NoMatchReason,
+    NonDuplicatePair,
+    PayerIdentifier,
+)
 
 Record = dict[str, Any]
 Dataset = dict[str, list[Record]]
@@ -82,6 +91,7 @@ class PlantedTransfer:
     allocations: list[tuple[InvoicePlan, Decimal]] | None
     reason: NoMatchReason | None
     description: str
+    identifier: PayerIdentifier | None = None
 
 
 @dataclass
