@@ -97,7 +97,16 @@ def reconcile_all(
     """
     batch = list(transactions)
     with collector_paused():
-        outcomes = [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch]
+        return _settle(
+            batch,
+            [decide(transaction, index, auto_threshold=auto_threshold) for transaction in batch],
+            index,
+            auto_threshold,
+        )
+
+
+def _settle(batch: list[BankTransaction], outcomes: list[Outcome], index: MatchIndex, auto_threshold: int) -> Plan:
+    """Settle in date order: an allocation beyond what earlier ones left open sends its transaction to review."""
     remaining: dict[str, Decimal] = {}
     settled_by: dict[str, str] = {}
     for position in sorted(range(len(batch)), key=lambda i: (batch[i].date, batch[i].id)):
