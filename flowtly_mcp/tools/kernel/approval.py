@@ -228,20 +228,32 @@ async def asked_preview(
 
 
 async def confirmed_by_form(
-    state: AppState, spec: AnyToolSpec, shown: Preview | None, ctx: Context[Any, Any] | None
+    state: AppState, spec: AnyToolSpec, args: BaseModel, shown: Preview | None, ctx: Context[Any, Any] | None
 ) -> Decision | str:
-    """A person's yes to `shown`: the decision to execute its plan, or why not (its records changed meanwhile).
+    """A person's yes to `shown`: the decision to execute what they saw, or why not (it changed while they read).
 
-    Same process, same call: the plan is handed over, never made again. Its records are re-read first, as for any
-    kept plan; a batch's recheck is its own fingerprint, since a batch re-checks each payment as it is written.
+    Same process, same call: a plan is handed over, never made again. Asked mid-call (protocol <= 2025-11-25), the
+    person may take minutes, so the target is read again first: a plan's records (`Planned.recheck`; a batch's is its
+    own fingerprint, since a batch re-checks each payment as it is written), any other tool's preview, whose
+    fingerprint must be the one shown. On a retried round (2026-07-28) the preview was made, or rechecked, after the
+    answer arrived, and the answer counts only for that exact question: nothing is read again.
     """
     channel = "form elicitation"
-    if shown is None or shown.plan is None or spec.planned is None:
-        return Decision(approved=True, via="elicitation", preview=shown, channel=channel)
-    current = await spec.planned.recheck(Invocation(state, spec, ctx), shown.plan)
-    if current != shown.fingerprint:
-        return "Not carried out: the target changed since the preview the user approved; ask again."
-    return Decision(approved=True, via="elicitation", preview=shown, plan=shown.plan, channel=channel)
+    if shown is None:
+        return Decision(approved=True, via="elicitation", channel=channel)
+    changed = "Not carried out: the target changed while the user read the preview; ask again."
+    plan = shown.plan if spec.planned is not None else None
+    if ctx is None or not ctx.input_responses:
+        inv = Invocation(state, spec, ctx)
+        if spec.planned is not None and plan is not None:
+            current: str | None = await spec.planned.recheck(inv, plan)
+        else:
+            assert spec.preview is not None
+            again = await spec.preview(inv, args)
+            current = again.fingerprint if again is not None else None
+        if current != shown.fingerprint:
+            return changed
+    return Decision(approved=True, via="elicitation", preview=shown, plan=plan, channel=channel)
 
 
 async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:

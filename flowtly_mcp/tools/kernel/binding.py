@@ -288,7 +288,10 @@ async def run_call(
                 if not data.confirm:
                     record("declined", "the user answered no")
                     return _text_result(_outcome("declined", message="Declined by the user; nothing was done."))
-                confirmed = await approvals.confirmed_by_form(state, spec, shown, ctx)
+                try:
+                    confirmed = await approvals.confirmed_by_form(state, spec, args, shown, ctx)
+                except Exception as exc:
+                    confirmed = describe_failure(exc, spec.name)
                 if isinstance(confirmed, str):
                     record("refused", confirmed)
                     return error_result(confirmed)
