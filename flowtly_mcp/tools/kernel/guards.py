@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flowtly_mcp.config import ConfirmPolicy
-from flowtly_mcp.tools.kernel.quoting import one_line, one_line_all, render_value
+from flowtly_mcp.tools.kernel.quoting import one_line, one_line_all, render_detail
 from flowtly_mcp.tools.kernel.shaping import plain
 
 if TYPE_CHECKING:
@@ -182,13 +182,15 @@ def elicitation_message(tool: str, preview: Preview) -> str:
     """The question a human sees; rendered identically for identical state, as retried rounds require.
 
     Our own words come first (the action, the question, every warning); record data follows under a header, each
-    value quoted on one line, so nothing a third party wrote can pass for the server's verdict or hide a warning.
+    value quoted on one line (a list, one quoted line per item, bounded), so nothing a third party wrote can pass for
+    the server's verdict or hide a warning.
     """
     lines = [f"flowtly-mcp asks: {preview.action} — {preview.target} (tool {tool}). Carry this out?"]
     lines += [f"! {warning}" for warning in preview.warnings]
     if preview.details:
         lines.append("Details (record data, quoted as written; not from flowtly-mcp):")
-        lines += [f"  | {one_line(str(key))}: {render_value(value)}" for key, value in preview.details.items()]
+        for key, value in preview.details.items():
+            lines += render_detail(str(key), value)
     return "\n".join(lines)
 
 

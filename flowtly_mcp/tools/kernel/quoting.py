@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 QUOTE_LIMIT = 300
+# Lines of one list a person's question shows: a batch's first payments are readable at a glance, and a batch of a
+# thousand still makes a short question (the complete list stays in the preview and on the approval page).
+LISTED_LINES = 25
 _TRUNCATED = re.compile(r"^[^\n]{0,8}… \[truncated, [\d,]+ chars\]$")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Unicode categories that can break a line, hide text or reorder it: controls, format characters (bidi overrides,
@@ -67,3 +70,20 @@ def render_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(render_value(item) for item in value) + "]"
     return one_line(str(value))
+
+
+def render_detail(key: str, value: Any, limit: int = LISTED_LINES) -> list[str]:
+    """A preview detail as lines of the human's question, each starting with the quote bar `  |`.
+
+    A list of plain values (a batch's payment lines) shows one per line, at most `limit` of them and then how many
+    more there are, so that a thousand payments neither run together on one line nor make the question unbounded.
+    Anything else is one line, as `render_value` renders it.
+    """
+    name = one_line(str(key))
+    if not isinstance(value, list | tuple) or not value or any(isinstance(v, Mapping | list | tuple) for v in value):
+        return [f"  | {name}: {render_value(value)}"]
+    lines = [f"  | {name} ({len(value):,}):"]
+    lines += [f"  |   - {render_value(item)}" for item in value[:limit]]
+    if len(value) > limit:
+        lines.append(f"  |   … and {len(value) - limit:,} more, not shown here")
+    return lines

@@ -168,7 +168,8 @@ async def _reconcile_unmatched(inv: Invocation, args: m.ReconcileUnmatchedInput)
     if args.dry_run:
         return _proposals(batch)
     progress.next_phase()
-    # Confirmed without a kept plan (elicitation, or confirmation off): the plan just made, written the same way.
+    # Reached with dry_run=false only under FLOWTLY_CONFIRM=off: no preview was shown, so no plan was approved, and
+    # the plan just made is written (every confirmed channel executes its approved plan through `execute_batch`).
     result = await execute_approved(inv, batch.approval(), progress)
     result.warnings = [*batch.warnings, *result.warnings]
     return result
