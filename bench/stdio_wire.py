@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 PROTOCOL_VERSION = "2025-11-25"
+# What a host that renders MCP Apps declares in its initialize (SEP-1865): the server then lists the view links.
+MCP_APPS_CAPABILITIES: dict[str, Any] = {
+    "extensions": {"io.modelcontextprotocol/ui": {"mimeTypes": ["text/html;profile=mcp-app"]}}
+}
 
 
 class WireError(RuntimeError):
@@ -55,9 +59,15 @@ def _answer(stdout: IO[bytes], request_id: int) -> tuple[dict[str, Any], str]:
 
 
 def list_tools(
-    command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: str | None = None, timeout: float = 60.0
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | None = None,
+    timeout: float = 60.0,
+    capabilities: Mapping[str, Any] | None = None,
 ) -> Listing:
-    """Spawn `command`, initialize, list every tool (following cursors) and stop the process."""
+    """Spawn `command`, initialize (declaring `capabilities`, none by default), list every tool (following cursors)
+    and stop the process."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -81,7 +91,7 @@ def list_tools(
                     "method": "initialize",
                     "params": {
                         "protocolVersion": PROTOCOL_VERSION,
-                        "capabilities": {},
+                        "capabilities": dict(capabilities or {}),
                         "clientInfo": {"name": "flowtly-bench", "version": "1"},
                     },
                 },

@@ -3,7 +3,9 @@
 Counted with the o200k tokenizer (`bench.tokenizer`) on the `tools/list` result a spawned `flowtly-mcp --sandbox`
 writes on stdio, so the figures count exactly what a host receives. Two views: *visible*, the part a model reads
 (name, description, input schema, as compact JSON), and *on the wire*, the whole tool entry (with title,
-annotations, output schema and `_meta`).
+annotations, output schema and `_meta`). Two kinds of client: a plain one (declares no capabilities), and one that
+renders MCP Apps (declares `io.modelcontextprotocol/ui` in its initialize), which is also listed the view links and
+the app-only tool.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from bench.model import Figure, SectionResult, Table, Target
 from bench.processes import REPO, command_line, flowtly_command, isolated_env
-from bench.stdio_wire import list_tools
+from bench.stdio_wire import MCP_APPS_CAPABILITIES, Listing, list_tools
 from bench.tokenizer import count
 from flowtly_mcp.apps.mcp_apps import is_app_only
 
@@ -59,15 +61,17 @@ def largest_part(tools: list[dict[str, Any]], key: str) -> str:
     return f"{part(biggest, key)} ({biggest['name']})"
 
 
-def list_surfaces() -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]], list[str]]:
-    """The default and all-toolsets tool lists as spawned servers send them, with their raw results."""
+def list_surfaces() -> tuple[Listing, Listing, Listing]:
+    """The default and all-toolsets tool lists a plain client is sent, and all toolsets as an MCP Apps client's."""
     with tempfile.TemporaryDirectory(prefix="flowtly-bench-") as scratch:
         home = Path(scratch)
         env = isolated_env(home)
         database = home / "sandbox.sqlite3"
+        every = flowtly_command(database, "--toolsets", "all")
         default = list_tools(flowtly_command(database), env=env, cwd=str(REPO))
-        everything = list_tools(flowtly_command(database, "--toolsets", "all"), env=env, cwd=str(REPO))
-    return default.tools, default.raw_results, everything.tools, everything.raw_results
+        everything = list_tools(every, env=env, cwd=str(REPO))
+        apps = list_tools(every, env=env, cwd=str(REPO), capabilities=MCP_APPS_CAPABILITIES)
+    return default, everything, apps
 
 
 def toolset_of(tool: dict[str, Any], toolsets: dict[str, str]) -> str:
@@ -80,7 +84,9 @@ def run() -> SectionResult:
 
     toolsets = {spec.name: spec.toolset for spec in registry()}
     result = SectionResult("tokens", "Tool-list tokens")
-    default, default_raw, everything, everything_raw = list_surfaces()
+    default_listing, everything_listing, apps_listing = list_surfaces()
+    default, default_raw = default_listing.tools, default_listing.raw_results
+    everything, everything_raw = everything_listing.tools, everything_listing.raw_results
     default_visible = sum(visible(tool) for tool in default)
     default_wire = sum(count(raw) for raw in default_raw)
     all_visible = sum(visible(tool) for tool in everything)
@@ -119,11 +125,24 @@ def run() -> SectionResult:
     result.add(
         Figure(
             "tokens.all_wire_per_tool",
-            "All toolsets, on the wire per tool",
+            "All toolsets, on the wire per tool (a plain client)",
             round(all_wire / tools, 1),
             "tokens",
             Target("<=", PER_TOOL_WIRE_TARGET),
             note=f"{all_wire:,} tokens in all",
+        )
+    )
+    apps_wire = sum(count(raw) for raw in apps_listing.raw_results)
+    apps_tools = max(1, len(apps_listing.tools))
+    result.add(
+        Figure(
+            "tokens.all_wire_per_tool_mcp_apps",
+            f"All toolsets, on the wire per tool, to a client declaring MCP Apps ({len(apps_listing.tools)} tools)",
+            round(apps_wire / apps_tools, 1),
+            "tokens",
+            note=f"{apps_wire:,} tokens in all; with the view links (`_meta.ui`, `ui/resourceUri`) and the app-only "
+            f"tool; the {PER_TOOL_WIRE_TARGET}-token target is for plain clients "
+            f"({'met here too' if apps_wire / apps_tools <= PER_TOOL_WIRE_TARGET else 'not met here'})",
         )
     )
     chars = sum(len(raw) for raw in everything_raw)

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
 from flowtly_mcp.apps.mcp_apps import app_only_meta, register_view, view_document
+from flowtly_mcp.tools.kernel.registry import published_annotations
 
 if TYPE_CHECKING:
     from flowtly_mcp.approvals.models import PendingApproval
@@ -119,8 +120,6 @@ def register_approval_decide(server: MCPServer[Any], service: ApprovalService | 
         name=DECIDE_TOOL,
         title="Record a person's approval decision",
         description="Called by the approval view when a person clicks Approve or Reject. Not for models.",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
-        ),
+        annotations=published_annotations(read_only=False, destructive=False, idempotent=False, open_world=False),
         meta=app_only_meta(),
     )

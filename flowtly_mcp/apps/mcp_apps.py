@@ -12,8 +12,9 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import MCPServer
-from mcp.types import ClientCapabilities
+from mcp.types import ClientCapabilities, ListToolsResult, PaginatedRequestParams, Tool
 
 UI_EXTENSION = "io.modelcontextprotocol/ui"
 MCP_APP_MIME_TYPE = "text/html;profile=mcp-app"
@@ -73,6 +74,40 @@ def is_app_only(meta: dict[str, Any] | None) -> bool:
 def view_tool_meta(resource_uri: str) -> dict[str, object]:
     """`_meta` for a model-visible tool whose results a host should show in the view at `resource_uri`."""
     return {"ui": {"resourceUri": resource_uri}, LEGACY_RESOURCE_URI_KEY: resource_uri}
+
+
+def tools_for_client(tools: list[Tool], capabilities: ClientCapabilities | None) -> list[Tool]:
+    """`tools` as a client with `capabilities` is shown them: the view links only to a client that renders views.
+
+    The MCP Apps extension (SEP-1865, modelcontextprotocol/ext-apps, "Client<>Server Capability Negotiation") says
+    a server should check that the client declared `io.modelcontextprotocol/ui` before registering UI-enabled tools.
+    A client that did not gets no `_meta.ui` / `ui/resourceUri` links (tokens it cannot use) and no app-only tool
+    (only a view can call one); the tools themselves, and everything else they publish, stay the same.
+    """
+    if client_supports_mcp_apps(capabilities):
+        return tools
+    return [_without_view_links(tool) for tool in tools if not is_app_only(tool.meta)]
+
+
+def _without_view_links(tool: Tool) -> Tool:
+    meta = tool.meta or {}
+    if "ui" not in meta and LEGACY_RESOURCE_URI_KEY not in meta:
+        return tool
+    kept = {key: value for key, value in meta.items() if key not in ("ui", LEGACY_RESOURCE_URI_KEY)}
+    return tool.model_copy(update={"meta": kept or None})
+
+
+def serve_tools_per_client(server: MCPServer[Any]) -> None:
+    """Answer `tools/list` with `tools_for_client`: the one place the list is tailored to who asks.
+
+    Every build of the list (live or from the checked-in tool list) publishes the full entries; only the answer to
+    a client is filtered, so both builds stay equal for every kind of client.
+    """
+
+    async def list_tools(ctx: ServerRequestContext[Any], _: PaginatedRequestParams) -> ListToolsResult:
+        return ListToolsResult(tools=tools_for_client(await server.list_tools(), ctx.session.client_capabilities))
+
+    server._lowlevel_server.add_request_handler("tools/list", PaginatedRequestParams, list_tools)
 
 
 def register_view(

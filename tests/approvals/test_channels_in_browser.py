@@ -63,7 +63,7 @@ def stored(state_url: str) -> list[Any]:
 def test_the_mcp_apps_view_approves_a_real_call_once(decision: str, sandbox: Sandbox, tmp_path: Path) -> None:
     server, state_url = build(sandbox, tmp_path)
     contact = sandbox.store.all("client-contacts")[0]["id"]
-    with AppHost(server, TOOL, {"id": contact}, declare_ui=True) as host, chromium_page(tmp_path) as page:
+    with AppHost(server, TOOL, {"id": contact}) as host, chromium_page(tmp_path) as page:
         page.goto(host.url)
         view = page.frame_locator("#view")
         view.locator("#approve:enabled").wait_for()

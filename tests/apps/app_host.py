@@ -81,14 +81,13 @@ def visible_to(tool: Tool, audience: str) -> bool:
 class AppHost:
     """Serves the host page; `/host/start` makes the model-side call of `tool` with `arguments`."""
 
-    def __init__(
-        self, server: MCPServer[Any], tool: str, arguments: dict[str, Any], *, declare_ui: bool = False
-    ) -> None:
+    def __init__(self, server: MCPServer[Any], tool: str, arguments: dict[str, Any]) -> None:
         self.server = server
         self.tool = tool
         self.arguments = arguments
-        # A real host declares the UI extension: the server then answers guarded calls with the view.
-        self.extensions = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})] if declare_ui else None
+        # A host that renders views declares the UI extension, as a real one does: only then does the server list
+        # the view links and app-only tools, and answer guarded calls with the view.
+        self.extensions = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})]
         # The structured content of the model-side call (an approval id, a preview, a report).
         self.structured: dict[str, Any] = {}
         self.proxied: list[str] = []
@@ -141,7 +140,7 @@ class AppHost:
     async def call_tool(self, request: Request) -> JSONResponse:
         params = await request.json()
         name = params.get("name", "")
-        async with Client(self.server) as client:
+        async with Client(self.server, extensions=self.extensions) as client:
             tool = next((t for t in (await client.list_tools()).tools if t.name == name), None)
             if tool is None or not visible_to(tool, "app"):
                 return JSONResponse({"error": f"tool {name} is not available to apps"})

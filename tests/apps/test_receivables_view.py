@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.client.extension import advertise
 from mcp.server.mcpserver import MCPServer
 
-from flowtly_mcp.apps.mcp_apps import LEGACY_RESOURCE_URI_KEY, MCP_APP_MIME_TYPE
+from flowtly_mcp.apps.mcp_apps import LEGACY_RESOURCE_URI_KEY, MCP_APP_MIME_TYPE, UI_EXTENSION
 from flowtly_mcp.apps.receivables_view import RECEIVABLES_VIEW_URI
 
 from .app_host import AppHost
@@ -20,6 +21,8 @@ from .browser import chromium_page, collect_console, screenshot
 from .conftest import TODAY
 
 MODES = ("auto", "legacy")
+# What a host that renders MCP Apps declares in its initialize (only such a client is listed the view links).
+APPS_HOST = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})]
 VIEW_TOOLS = ("receivables_aging", "top_debtors")
 
 
@@ -31,7 +34,7 @@ def shown_amount(text: str) -> str:
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", MODES)
 async def test_the_view_is_a_self_contained_resource_both_tools_point_at(mode: str, server: MCPServer[Any]) -> None:
-    async with Client(server, mode=mode) as client:
+    async with Client(server, mode=mode, extensions=APPS_HOST) as client:
         listed = {str(r.uri): r for r in (await client.list_resources()).resources}
         contents = (await client.read_resource(RECEIVABLES_VIEW_URI)).contents[0]
         tools = {t.name: t for t in (await client.list_tools()).tools}

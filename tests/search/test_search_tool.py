@@ -132,10 +132,10 @@ async def test_default_surface_is_the_chosen_list_within_budget(tmp_path: Path) 
         tools = [
             tool.model_dump(mode="json", by_alias=True, exclude_none=True) for tool in (await client.list_tools()).tools
         ]
-    # Under the default policy a person approves guarded calls: check_approval is listed, and the approval view's
-    # app-only tool, which hosts following the MCP Apps spec never show to the model.
+    # Under the default policy a person approves guarded calls: check_approval is listed. The approval view's
+    # app-only tool is listed only to clients that render MCP Apps, and this one declares no such capability.
     app_only = {tool["name"] for tool in tools if is_app_only(tool.get("_meta"))}
-    assert app_only == {"approval_decide"}
+    assert app_only == set()
     expected = {*DEFAULT_SURFACE, "search_tools", "execute_tool", "check_approval"}
     assert {tool["name"] for tool in tools} - app_only == expected
     visible = sum(

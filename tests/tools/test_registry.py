@@ -18,7 +18,13 @@ from flowtly_mcp.tools.all import registry
 from flowtly_mcp.tools.docs import README_END, README_START, render_tool_table
 from flowtly_mcp.tools.kernel.binding import needs_guard
 from flowtly_mcp.tools.kernel.effects import Effect, UnclassifiedTool, effect_of
-from flowtly_mcp.tools.kernel.registry import DESCRIPTION_MAX_CHARS, OPERATIONS_META_KEY, Risk
+from flowtly_mcp.tools.kernel.registry import (
+    DESCRIPTION_MAX_CHARS,
+    OPERATIONS_META_KEY,
+    Risk,
+    effective_hints,
+    published_annotations,
+)
 from flowtly_mcp.toolsets import TOOLSET_NAMES
 
 from .conftest import ServerFactory
@@ -48,8 +54,9 @@ def test_guarded_tools_have_previews_and_destructive_annotations() -> None:
     for spec in registry():
         if spec.risk.guarded:
             assert spec.preview is not None, spec.name
-        assert spec.annotations.destructive_hint is spec.risk.destructive
-        assert spec.annotations.read_only_hint is (spec.risk is Risk.READ)
+        hints = effective_hints(spec.annotations)
+        assert hints["destructiveHint"] is spec.risk.destructive
+        assert hints["readOnlyHint"] is (spec.risk is Risk.READ)
 
 
 def test_every_tool_has_an_effect_class_with_its_guard_and_annotations() -> None:
@@ -64,13 +71,13 @@ def test_every_tool_has_an_effect_class_with_its_guard_and_annotations() -> None
             problems.append(str(unclassified))
             continue
         classes[spec.name] = effect.value
-        hints = spec.annotations
+        hints = effective_hints(spec.annotations)
         if effect.needs_guard and not needs_guard(spec):
             problems.append(f"{spec.name}: effect {effect.value} without a guard")
-        if hints.destructive_hint is not effect.destructive:
-            problems.append(f"{spec.name}: destructiveHint {hints.destructive_hint} for effect {effect.value}")
-        if hints.read_only_hint is not (effect is Effect.READ):
-            problems.append(f"{spec.name}: readOnlyHint {hints.read_only_hint} for effect {effect.value}")
+        if hints["destructiveHint"] is not effect.destructive:
+            problems.append(f"{spec.name}: destructiveHint {hints['destructiveHint']} for effect {effect.value}")
+        if hints["readOnlyHint"] is not (effect is Effect.READ):
+            problems.append(f"{spec.name}: readOnlyHint {hints['readOnlyHint']} for effect {effect.value}")
     assert not problems, problems
     assert classes["create_invoice_transaction"] == classes["reconcile_payment"] == "money-movement"
     assert classes["detach_attachment"] == classes["delete_invoice_transaction"] == "delete"
@@ -86,8 +93,14 @@ async def _listed(server: Any) -> list[dict[str, Any]]:
 async def test_listed_tools_set_all_annotations_schemas_and_operations(make_server: ServerFactory) -> None:
     for tool in await _listed(make_server()):
         hints = tool["annotations"]
-        for key in ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"):
-            assert isinstance(hints.get(key), bool), (tool["name"], key)
+        # Only what differs from MCP's defaults, except the hints hosts key their prompts on, always explicit.
+        assert isinstance(hints.get("readOnlyHint"), bool), tool["name"]
+        if hints["readOnlyHint"]:
+            assert set(hints) <= {"readOnlyHint", "openWorldHint"}, tool["name"]
+        else:
+            assert isinstance(hints.get("destructiveHint"), bool), tool["name"]
+        assert hints.get("idempotentHint", True) is True, tool["name"]
+        assert hints.get("openWorldHint", False) is False, tool["name"]
         assert tool.get("title"), tool["name"]
         assert "outputSchema" in tool, tool["name"]
         schema = tool["inputSchema"]
@@ -146,3 +159,24 @@ def test_every_handler_takes_its_own_input_model() -> None:
             assert isinstance(expected, type), f"{spec.name}: {function.__name__} takes args: {expected}"
             assert issubclass(spec.input_model, expected), f"{spec.name}: {function.__name__} takes {expected}"
         assert issubclass(typing.get_type_hints(spec.handler)["return"], spec.output_model), spec.name
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+@pytest.mark.parametrize("destructive", [True, False])
+@pytest.mark.parametrize("idempotent", [True, False])
+@pytest.mark.parametrize("open_world", [True, False])
+def test_published_annotations_leave_out_only_what_the_defaults_say(
+    read_only: bool, destructive: bool, idempotent: bool, open_world: bool
+) -> None:
+    published = published_annotations(
+        read_only=read_only, destructive=destructive, idempotent=idempotent, open_world=open_world
+    )
+    meant = {
+        "readOnlyHint": read_only,
+        "destructiveHint": destructive and not read_only,
+        "idempotentHint": idempotent or read_only,
+        "openWorldHint": open_world,
+    }
+    assert effective_hints(published) == meant
+    listed = published.model_dump(by_alias=True, exclude_none=True)
+    assert "readOnlyHint" in listed and ("destructiveHint" in listed) is not read_only

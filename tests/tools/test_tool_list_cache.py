@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 from mcp import Client
+from mcp.client.extension import advertise
 from mcp.server.mcpserver import MCPServer
 
+from flowtly_mcp.apps.mcp_apps import MCP_APP_MIME_TYPE, UI_EXTENSION
 from flowtly_mcp.config import ServerSettings
 from flowtly_mcp.server import build_server
 from flowtly_mcp.tool_list import generate, write
@@ -36,8 +38,12 @@ def _settings(**env: str) -> ServerSettings:
     return ServerSettings.from_env({"FLOWTLY_BASE_URL": "http://sandbox.test", "FLOWTLY_API_TOKEN": "t", **env})
 
 
-async def _tools_list(server: MCPServer[Any], mode: str = "auto") -> str:
-    async with Client(server, mode=mode) as client:
+# A client that renders MCP Apps: it is also listed the view links and the app-only tool.
+APPS_HOST = [advertise(UI_EXTENSION, {"mimeTypes": [MCP_APP_MIME_TYPE]})]
+
+
+async def _tools_list(server: MCPServer[Any], mode: str = "auto", *, apps: bool = False) -> str:
+    async with Client(server, mode=mode, extensions=APPS_HOST if apps else None) as client:
         listed = await client.list_tools()
     return json.dumps(listed.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
 
@@ -62,7 +68,14 @@ async def test_a_server_lists_from_the_cache_exactly_what_the_live_build_lists(
     live = build_server(settings, deferred=False)
     assert not isinstance(live._tool_manager, DeferredTools)
     for mode in ("auto", "legacy"):
-        assert await _tools_list(deferred, mode) == await _tools_list(live, mode), (toolsets, read_only, policy, mode)
+        for apps in (False, True):
+            assert await _tools_list(deferred, mode, apps=apps) == await _tools_list(live, mode, apps=apps), (
+                toolsets,
+                read_only,
+                policy,
+                mode,
+                apps,
+            )
 
 
 async def test_a_stale_cache_is_ignored_and_the_list_is_built_live(monkeypatch: pytest.MonkeyPatch) -> None:

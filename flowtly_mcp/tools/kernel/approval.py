@@ -494,7 +494,8 @@ def pending_structured(spec_name: str, pending: PendingCall, preview: dict[str, 
     return {
         "status": "approval_required",
         "approval_id": approval.id,
-        "preview": preview,
+        # Absent rather than null: the published guarded outcome has no null types (binding.guarded_output_schema).
+        **({"preview": preview} if preview is not None else {}),
         "expires_at": int(approval.expires_at),
         "message": pending_message(spec_name, pending),
     }

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.tools import Tool
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult
 from pydantic import Field
 
 from flowtly_mcp.tools.kernel.approval import CHECK_TOOL, approved_call
 from flowtly_mcp.tools.kernel.binding import GUARDED_OUTPUT_SCHEMA, error_result, refuse_unknown_arguments, run_call
+from flowtly_mcp.tools.kernel.registry import published_annotations
 from flowtly_mcp.tools.kernel.runtime import AppState
 
 
@@ -40,9 +41,7 @@ def check_approval_tool() -> Tool:
             "Check an approval a guarded tool asked a person for; once approved, runs that call once. "
             "You cannot approve it yourself."
         ),
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
-        ),
+        annotations=published_annotations(read_only=False, destructive=True, idempotent=True, open_world=True),
         meta={"flowtly-mcp/toolset": "core"},
         structured_output=False,
     )

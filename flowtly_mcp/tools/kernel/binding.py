@@ -41,6 +41,7 @@ from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview
 from flowtly_mcp.tools.kernel.numbers import resolve_invoice_numbers
 from flowtly_mcp.tools.kernel.policy import described, runs_unconfirmed, unconfirmed_detail
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
+from flowtly_mcp.tools.kernel.results import OmitsNone
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
 
@@ -66,9 +67,9 @@ GUARDED_OUTPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "status": {"enum": ["done", "approval_required", "declined"]},
-        "result": {"type": ["object", "null"]},
-        "preview": {"type": ["object", "null"]},
-        "approval_id": {"type": ["string", "null"]},
+        "result": {"type": "object"},
+        "preview": {"type": "object"},
+        "approval_id": {"type": "string"},
     },
     "required": ["status"],
 }
@@ -80,12 +81,15 @@ def guarded_output_schema(*, agent_tokens: bool) -> dict[str, Any]:
         return GUARDED_OUTPUT_SCHEMA
     properties = {k: v for k, v in GUARDED_OUTPUT_SCHEMA["properties"].items() if k != "approval_id"}
     properties["status"] = {"enum": ["done", "confirmation_required", "declined"]}
-    properties["confirmation_token"] = {"type": ["string", "null"]}
+    properties["confirmation_token"] = {"type": "string"}
     return {**GUARDED_OUTPUT_SCHEMA, "properties": properties}
 
 
-class GuardedOutcome(BaseModel):
-    """What a guarded tool answers: its result once confirmed, or a preview awaiting confirmation."""
+class GuardedOutcome(OmitsNone):
+    """What a guarded tool answers: its result once confirmed, or a preview awaiting confirmation.
+
+    A field that does not apply is left out (never null), so the published schema needs no null types.
+    """
 
     status: Literal["done", "confirmation_required", "approval_required", "declined"]
     result: dict[str, Any] | None = Field(default=None, description="The tool's result, when done")
@@ -372,7 +376,11 @@ def _outcome(status: str, **fields: Any) -> dict[str, Any]:
 def _parameters(spec: AnyToolSpec) -> list[inspect.Parameter]:
     params = []
     for name, info in spec.input_model.model_fields.items():
-        kw = {k: getattr(info, k) for k in ("description", "examples") if getattr(info, k) is not None}
+        kw = {
+            k: getattr(info, k)
+            for k in ("description", "examples", "json_schema_extra")
+            if getattr(info, k) is not None
+        }
         # The model's own constraints and markers, re-attached so the published schema matches the model.
         annotation = cast(Any, Annotated)[(info.annotation, *info.metadata, Field(**kw))]
         default = inspect.Parameter.empty if info.is_required() else info.get_default(call_default_factory=True)

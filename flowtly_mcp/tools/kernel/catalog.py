@@ -22,7 +22,7 @@ from flowtly_mcp.tools.kernel.binding import (
     run_checked,
 )
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
-from flowtly_mcp.tools.kernel.registry import Registry, Risk
+from flowtly_mcp.tools.kernel.registry import Registry, Risk, published_annotations
 from flowtly_mcp.tools.kernel.runtime import AppState
 from flowtly_mcp.tools.kernel.schema_slim import slim_output
 from flowtly_mcp.tools.kernel.tool_search import SearchResult, ToolSearch
@@ -109,6 +109,4 @@ def catalog_tools(
 
 
 def _annotations(*, read_only: bool) -> ToolAnnotations:
-    return ToolAnnotations(
-        read_only_hint=read_only, destructive_hint=not read_only, idempotent_hint=read_only, open_world_hint=True
-    )
+    return published_annotations(read_only=read_only, destructive=not read_only, idempotent=read_only, open_world=True)

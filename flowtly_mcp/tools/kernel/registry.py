@@ -25,6 +25,33 @@ OPERATIONS_META_KEY = "flowtly-mcp/operations"
 DESCRIPTION_MAX_CHARS = 400
 
 
+def published_annotations(*, read_only: bool, destructive: bool, idempotent: bool, open_world: bool) -> ToolAnnotations:
+    """A tool's annotations without the hints that only repeat MCP's defaults (each costs every host tokens).
+
+    The defaults are readOnlyHint false, destructiveHint true, idempotentHint false, openWorldHint true, and
+    destructive/idempotent mean something only for a tool that writes. So: readOnlyHint always; for a writing tool
+    destructiveHint always (explicitly, as hosts key their confirmation prompts on it), idempotentHint only when
+    true; openWorldHint only when false. A read tool says nothing more.
+    """
+    return ToolAnnotations(
+        read_only_hint=read_only,
+        destructive_hint=None if read_only else destructive,
+        idempotent_hint=True if idempotent and not read_only else None,
+        open_world_hint=False if not open_world else None,
+    )
+
+
+def effective_hints(annotations: ToolAnnotations) -> dict[str, bool]:
+    """What `annotations` mean to a host applying MCP's defaults (the inverse of `published_annotations`)."""
+    read_only = bool(annotations.read_only_hint)
+    return {
+        "readOnlyHint": read_only,
+        "destructiveHint": False if read_only else annotations.destructive_hint is not False,
+        "idempotentHint": True if read_only else bool(annotations.idempotent_hint),
+        "openWorldHint": annotations.open_world_hint is not False,
+    }
+
+
 class Risk(StrEnum):
     """What calling a tool can do to the account; guards attach by class."""
 
@@ -92,11 +119,8 @@ class ToolSpec(Generic[InputT, OutputT]):
     def annotations(self) -> ToolAnnotations:
         read_only = self.risk is Risk.READ
         idempotent = read_only if self.idempotent is None else self.idempotent
-        return ToolAnnotations(
-            read_only_hint=read_only,
-            destructive_hint=self.risk.destructive,
-            idempotent_hint=idempotent,
-            open_world_hint=self.open_world,
+        return published_annotations(
+            read_only=read_only, destructive=self.risk.destructive, idempotent=idempotent, open_world=self.open_world
         )
 
     @property

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
 
-class ListResult(BaseModel):
+class OmitsNone(BaseModel):
+    """A result that leaves an unknown or absent field out instead of writing null.
+
+    So its published output schema needs no `null` in any type (each one costs every host tokens on every turn),
+    and a caller tests for the key. The serializer is deliberately unannotated: an annotated return type would
+    replace the model's own schema in the published output schema.
+    """
+
+    @model_serializer(mode="wrap")
+    def _omit_none(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        dumped: dict[str, Any] = handler(self)
+        return {key: value for key, value in dumped.items() if value is not None}
+
+
+class ListResult(OmitsNone):
     items: list[dict[str, Any]]
-    total: int | None = Field(description="All matches, when known")
-    next_cursor: str | None = Field(description="Pass back as cursor; null when complete")
+    total: Annotated[int | None, WithJsonSchema({"type": "integer"})] = Field(
+        default=None, description="All matches, when known"
+    )
+    next_cursor: Annotated[str | None, WithJsonSchema({"type": "string"})] = Field(
+        default=None, description="Pass back as cursor; absent when complete"
+    )
     checked_here: list[str] = Field(default=[], description="Filters the API does not declare, applied by this server")
 
 

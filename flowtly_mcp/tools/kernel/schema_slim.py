@@ -90,7 +90,9 @@ _UNPUBLISHED = frozenset({"maxLength", "minLength", "maxItems"})
 
 def slim_output(schema: dict[str, Any]) -> dict[str, Any]:
     """Output schemas without descriptions or defaults: results explain themselves (and a result carries every
-    field it has, so a default says nothing), and validation keeps its full meaning."""
+    field it has, so a default says nothing). An array whose items are only typed (`{"type": "object"}`, records;
+    `{"type": "string"}`, notes) is published as an array: the result shows what it holds, and the item type on
+    some 60 tools cost every host about two tokens per tool on every turn. Structured items keep their schema."""
     return inline_single_defs(dict(_without_annotations(slim(schema))))
 
 
@@ -106,8 +108,13 @@ def _without_annotations(node: Any) -> Any:
     return {
         k: ({n: _without_annotations(s) for n, s in v.items()} if k in _SCHEMA_MAPS else _without_annotations(v))
         for k, v in node.items()
-        if k not in _OUTPUT_NOTES
+        if k not in _OUTPUT_NOTES and not (k == "items" and _only_typed_items(node))
     }
+
+
+def _only_typed_items(node: dict[str, Any]) -> bool:
+    items = node.get("items")
+    return node.get("type") == "array" and isinstance(items, dict) and set(items) == {"type"}
 
 
 def slim_input(schema: dict[str, Any], *, keep_null: bool) -> dict[str, Any]:
