@@ -33,6 +33,30 @@ async def test_unknown_and_mistyped_arguments_are_refused_before_any_request(
 
 
 @pytest.mark.parametrize("mode", MODES)
+async def test_unknown_arguments_named_like_the_binding_own_parameters_are_refused_by_name(
+    mode: str, sandbox: Sandbox, make_server: ServerFactory
+) -> None:
+    # The binding resolves its own parameters (the checked arguments, the approval, the context): a caller's
+    # argument of the same name must be named as unknown, never take their place.
+    async with Client(make_server(), mode=mode) as client:
+        for name in ("get_invoice", "delete_invoice", "execute_tool"):
+            for argument in ("checked", "approval", "ctx", "arguments"):
+                if name == "execute_tool" and argument == "arguments":
+                    continue
+                before = len(sandbox.request_log)
+                call = {"id": "1", argument: []} if name != "execute_tool" else {"name": "get_invoice", argument: []}
+                if name == "execute_tool":
+                    call["arguments"] = {"id": "1"}
+                result = await client.call_tool(name, call)
+                text = result.content[0].text  # type: ignore[union-attr]
+                assert result.is_error, (name, argument, text)
+                assert argument in text, (name, argument, text)
+                if name != "execute_tool":  # the catalog's own arguments are refused by the SDK's model, in its words
+                    assert "Error executing tool" not in text, (name, argument, text)
+                assert len(sandbox.request_log) == before, (name, argument)
+
+
+@pytest.mark.parametrize("mode", MODES)
 async def test_validation_errors_name_the_field_and_what_to_do(mode: str, make_server: ServerFactory) -> None:
     async with Client(make_server(), mode=mode) as client:
         result = await client.call_tool("list_invoices", {"limit": 0, "issued_from": "yesterday"})

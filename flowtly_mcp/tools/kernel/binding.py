@@ -135,7 +135,7 @@ class _LenientArguments(ArgModelBase):
         unknown = dict(self.model_extra or {})
         if getattr(self, UNKNOWN_PARAM, None) not in (None, _MISSING):  # a caller using the name itself
             unknown[UNKNOWN_PARAM] = True
-        return {**super().model_dump_one_level(), **unknown, UNKNOWN_PARAM: unknown}
+        return {**super().model_dump_one_level(), UNKNOWN_PARAM: unknown}
 
 
 @dataclass(frozen=True)
