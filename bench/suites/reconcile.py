@@ -297,37 +297,19 @@ def _labelled(result: SectionResult) -> None:
         Table(
             "Labelled sandbox set per kind (documented fields only)",
             ["kind", "transfers", "auto", "right", "review", "no match", "precision", "recall"],
-            [
-                [
-                    score.kind,
-                    str(score.transfers),
-                    str(score.auto),
-                    str(score.right),
-                    str(score.review),
-                    str(score.no_match),
-                    f"{score.precision:.0%}",
-                    "— (decoy)" if score.decoy else f"{score.recall:.0%}",
-                ]
-                for score in scores
-            ],
+            [_labelled_row(score) for score in scores],
         )
     )
     result.tables.append(
         Table(
             "Labelled sandbox set, amount-only and multi-invoice, per identifier that tied the payer",
             ["identifier", "transfers", "auto", "right", "review", "no match", "precision", "recall"],
-            [
-                [
-                    score.kind,
-                    str(score.transfers),
-                    str(score.auto),
-                    str(score.right),
-                    str(score.review),
-                    str(score.no_match),
-                    f"{score.precision:.0%}",
-                    f"{score.recall:.0%}",
-                ]
-                for score in reconcile_labelled.score_by_identifier(plan, labelled.labels)
-            ],
+            [_labelled_row(score) for score in reconcile_labelled.score_by_identifier(plan, labelled.labels)],
         )
     )
+
+
+def _labelled_row(score: reconcile_labelled.KindScore) -> list[str]:
+    counts = (score.transfers, score.auto, score.right, score.review, score.no_match)
+    recall = "— (decoy)" if score.decoy else f"{score.recall:.0%}"
+    return [score.kind, *map(str, counts), f"{score.precision:.0%}", recall]
