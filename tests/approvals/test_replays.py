@@ -21,10 +21,9 @@ from mcp.client.streamable_http import streamable_http_client
 from flowtly_mcp.api import ApiSettings, FlowtlyClient
 from flowtly_mcp.api.errors import NotFound
 from flowtly_mcp.approvals import ApprovalService, store_from_url
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 
-from ..prompts_resources.ledger import LEDGER, TODAY, TOKEN
-from ..transport.servers import FLOWTLY_MCP, Process, base_env, free_port, running
+from ..prompts_resources.ledger import TOKEN
+from ..transport.servers import FLOWTLY_MCP, Process, base_env, free_port, ledger_sandbox, running
 from .redis_server import RedisServer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -37,13 +36,7 @@ TOOL = "delete_client_contact"
 
 @pytest.fixture(scope="module")
 def flowtly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("flowtly")
-    database = folder / "sandbox.sqlite3"
-    Sandbox(SandboxConfig(db_path=database, dataset=LEDGER, today=TODAY)).close()
-    port = free_port()
-    argv = [FLOWTLY_MCP, "sandbox", "--port", str(port), "--db", str(database), "--token", TOKEN]
-    url = f"http://127.0.0.1:{port}"
-    with running(argv, base_env(), folder / "sandbox.log", f"{url}/clients"):
+    with ledger_sandbox(tmp_path_factory.mktemp("flowtly")) as url:
         yield url
 
 

@@ -25,6 +25,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from flowtly_mcp.sandbox import Sandbox, SandboxConfig
+
+from ..prompts_resources.ledger import LEDGER, TODAY, TOKEN
+
 STARTUP_LIMIT = 90.0  # seconds; generous because the machine is shared
 ROOT = Path(__file__).resolve().parents[2]
 FLOWTLY_MCP = str(Path(sys.executable).with_name("flowtly-mcp"))
@@ -101,6 +105,18 @@ class Process:
                     os.killpg(self.popen.pid, signal.SIGKILL)
                 self.popen.wait(timeout=20)
         self._log.close()
+
+
+@contextlib.contextmanager
+def ledger_sandbox(folder: Path) -> Iterator[str]:
+    """The ledger sandbox as a separate HTTP service in its own process (what several workers share); yields its URL."""
+    database = folder / "sandbox.sqlite3"
+    Sandbox(SandboxConfig(db_path=database, dataset=LEDGER, today=TODAY)).close()
+    port = free_port()
+    argv = [FLOWTLY_MCP, "sandbox", "--port", str(port), "--db", str(database), "--token", TOKEN]
+    url = f"http://127.0.0.1:{port}"
+    with running(argv, base_env(), folder / "sandbox.log", f"{url}/clients"):
+        yield url
 
 
 @contextlib.contextmanager

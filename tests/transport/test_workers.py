@@ -19,11 +19,20 @@ from mcp.client.streamable_http import streamable_http_client
 
 from flowtly_mcp.api import ApiSettings, FlowtlyClient
 from flowtly_mcp.api.errors import NotFound
-from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 
-from ..prompts_resources.ledger import LEDGER, TODAY, TOKEN
+from ..prompts_resources.ledger import TOKEN
 from .conftest import CLIENT_TOKEN, MODES
-from .servers import FLOWTLY_MCP, STARTUP_LIMIT, Process, RoundRobinProxy, base_env, free_port, running, serving
+from .servers import (
+    FLOWTLY_MCP,
+    STARTUP_LIMIT,
+    Process,
+    RoundRobinProxy,
+    base_env,
+    free_port,
+    ledger_sandbox,
+    running,
+    serving,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -33,13 +42,7 @@ SECRET = "shared-confirmation-secret-0d5c7f2b9a4e4c1b8e6f"
 @pytest.fixture(scope="module")
 def flowtly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The sandbox as a separate HTTP service: what every worker and replica talks to."""
-    folder = tmp_path_factory.mktemp("flowtly")
-    database = folder / "sandbox.sqlite3"
-    Sandbox(SandboxConfig(db_path=database, dataset=LEDGER, today=TODAY)).close()
-    port = free_port()
-    argv = [FLOWTLY_MCP, "sandbox", "--port", str(port), "--db", str(database), "--token", TOKEN]
-    url = f"http://127.0.0.1:{port}"
-    with running(argv, base_env(), folder / "sandbox.log", f"{url}/clients"):
+    with ledger_sandbox(tmp_path_factory.mktemp("flowtly")) as url:
         yield url
 
 
