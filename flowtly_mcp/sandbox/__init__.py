@@ -10,8 +10,9 @@ The names below are imported when first used (PEP 562): `flowtly-mcp --sandbox` 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from flowtly_mcp.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from flowtly_mcp.sandbox.app import Sandbox, create_app
@@ -49,10 +50,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
