@@ -3,8 +3,9 @@
 flowtly-mcp and a bare one-tool MCPServer run side by side as stdio processes; calls alternate between them, so the
 ratio and the difference are measured under the same machine load. In sandbox mode the API is inside the server
 process; in real-API mode it is a seeded sandbox in its own process on loopback. What the API itself takes is
-measured apart (the project's API client making the same request from this process), so that
-`tool - trivial tool - API` is the time the MCP layer of flowtly-mcp adds to a call.
+measured apart (the project's API client making the same request from this process: in sandbox mode to the same
+kind of sandbox the server embeds, a database-backed one seeded alike, so that its work per request is the same), so
+that `tool - trivial tool - API` is the time the MCP layer of flowtly-mcp adds to a call.
 
 Wall time on a shared machine moves with its load, so CPU time is measured too, which load disturbs less: after the
 timed rounds, a block of calls per case with the server process's CPU read before and after (`/proc/PID/stat`), and
@@ -29,9 +30,12 @@ from bench.processes import REPO, bare_command, cpu_seconds, flowtly_command, fr
 from bench.stats import median
 from bench.stdio_session import StdioSession
 from flowtly_mcp.api import FlowtlyClient
+from flowtly_mcp.cli import SANDBOX_TOKEN
+from flowtly_mcp.sandbox.deferred import DeferredSandbox
 
 WARMUP = 20
-CALLS = 120
+# Rounds per case: the figure is a median of per-round differences of three timings, each moving with the load.
+CALLS = 300
 # Per case and mode: enough calls for the CPU clock's ticks (10 ms) to even out.
 CPU_CALLS = 300
 PAGE = 30
@@ -110,7 +114,12 @@ def run() -> SectionResult:
         api_env = env | {"FLOWTLY_BASE_URL": url, "FLOWTLY_API_TOKEN": fixtures.TOKEN}
         sandbox_api = [sys.executable, "-m", "bench.sandbox_server", "--size", "1", "--port", str(port)]
         with serving(sandbox_api, port), start_blocking_portal() as portal:
-            in_process = portal.wrap_async_context_manager(fixtures.api_client(fixtures.sandbox()))
+            # The server's embedded sandbox (`--sandbox`): database-backed, seeded for today. This one is its twin on
+            # a database of its own (a database is locked by the process that opens it).
+            embedded = DeferredSandbox(SANDBOX_TOKEN, home / "api-alone.sqlite3")
+            in_process = portal.wrap_async_context_manager(
+                FlowtlyClient(fixtures.api_settings(token=SANDBOX_TOKEN), transport=embedded)
+            )
             over_http = portal.wrap_async_context_manager(FlowtlyClient(fixtures.api_settings(base_url=url)))
             with in_process as local_api, over_http as remote_api:
                 clients = {"sandbox": _timed_calls(local_api), "real API": _timed_calls(remote_api)}
@@ -153,8 +162,9 @@ def run() -> SectionResult:
     result.notes.append(
         "Raw JSON-RPC over the processes' pipes (protocol 2025-11-25), one call in flight; the trivial tool is "
         f"`{' '.join(bare_command()[1:])}`'s ping. API alone: `FlowtlyClient.get('/invoices/1')` and "
-        f"`list_slice('/invoices', limit={PAGE})` from the bench process, against an in-process sandbox (sandbox "
-        "mode) or the loopback sandbox the real-API server uses, in the same rounds as the tool calls. 'MCP layer "
+        f"`list_slice('/invoices', limit={PAGE})` from the bench process, against an in-process database-backed "
+        "sandbox seeded as the server's embedded one is (sandbox mode) or the loopback sandbox the real-API server "
+        "uses, in the same rounds as the tool calls. 'MCP layer "
         "adds' is the median over rounds of tool - trivial tool - API alone."
     )
     result.notes.append(

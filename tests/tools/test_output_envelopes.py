@@ -7,13 +7,16 @@ array. Every result checked here validates against what `tools/list` publishes.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from decimal import Decimal
 from typing import Any
 
 import jsonschema
 import pytest
 
 from flowtly_mcp.tools.kernel.binding import GuardedOutcome, guarded_output_schema
-from flowtly_mcp.tools.kernel.results import ListResult
+from flowtly_mcp.tools.kernel.results import ListResult, json_data, json_text
 from flowtly_mcp.tools.kernel.schema_slim import slim_output
 
 
@@ -75,3 +78,35 @@ def test_only_typed_array_items_are_left_out_of_an_output_schema() -> None:
     slimmed = slim_output(schema)
     assert slimmed["properties"]["notes"] == {"type": "array"}
     assert slimmed["properties"]["rows"] == schema["properties"]["rows"]
+
+
+TRICKY_RECORD: dict[str, Any] = {
+    "id": 7,
+    "amount": Decimal("9766.20"),
+    "openAmount": Decimal("-0.00"),
+    "scaled": Decimal("1E+2"),
+    "rate": 0.1,
+    "big": 1.5e20,
+    "name": "Zażółć \u2028 \"gęślą\" \\ jaźń",
+    "issueDate": dt.date(2026, 1, 2),
+    "sentAt": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+    "rows": [{"quantity": 3, "netPrice": Decimal("1.50"), "note": None}],
+    "flags": [True, False],
+    "nothing": None,
+}
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        ListResult(items=[TRICKY_RECORD, {"id": "x"}], total=2, next_cursor="c1", checked_here=["status"]),
+        ListResult(items=[], total=None, next_cursor=None),
+        ListResult(items=[{}], total=0),
+    ],
+)
+def test_a_page_is_written_as_pydantic_would_write_it(result: ListResult) -> None:
+    """The fast path for pages (no per-value type inference) gives exactly the model's own JSON dump."""
+    data = json_data(result)
+    assert data == result.model_dump(mode="json")
+    assert json.loads(json_text(data)) == data
+    jsonschema.validate(data, LIST_SCHEMA)

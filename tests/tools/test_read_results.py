@@ -33,3 +33,22 @@ async def test_a_list_answers_compact_json_equal_to_its_structured_content(
     assert any(not name.isascii() for name in names), "the seed has Polish names: shown as written, not escaped"
     audit = tmp_path / "audit.jsonl"
     assert not audit.exists() or audit.read_text() == "", "reads are never audited"
+
+
+async def test_every_list_answers_its_structured_content_as_compact_json(make_server: ServerFactory) -> None:
+    """Every list tool (invoices with their derived Decimal amounts among them) writes the same data twice."""
+    from flowtly_mcp.tools.all import registry
+
+    names = [
+        spec.name
+        for spec in registry()
+        if spec.name.startswith("list_") and not any(f.is_required() for f in spec.input_model.model_fields.values())
+    ]
+    assert "list_invoices" in names and len(names) >= 15
+    async with Client(make_server()) as client:
+        for name in names:
+            result = await client.call_tool(name, {})
+            assert not result.is_error, (name, result.content)
+            [content] = result.content
+            assert isinstance(content, TextContent) and result.structured_content is not None
+            assert content.text == json.dumps(result.structured_content, ensure_ascii=False, separators=(",", ":"))

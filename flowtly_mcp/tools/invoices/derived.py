@@ -18,9 +18,18 @@ def invoice_derived(record: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     gross = decimal_or_none(record.get("amount"))
     payments = record.get("invoiceTransactions")
-    if gross is not None and isinstance(payments, list) and all(isinstance(p, Mapping) for p in payments):
-        paid = sum((decimal_or_none(p.get("amount")) or Decimal(0) for p in payments), Decimal(0))
-        out["openAmount"] = gross - paid
+    if gross is not None and isinstance(payments, list):
+        # Runs for every record of every invoice page: one pass, no generator.
+        open_amount: Decimal | None = gross
+        for payment in payments:
+            if not isinstance(payment, Mapping):
+                open_amount = None
+                break
+            paid = decimal_or_none(payment.get("amount"))
+            if paid is not None:
+                open_amount -= paid
+        if open_amount is not None:
+            out["openAmount"] = open_amount
     einvoicing = record.get("eInvoicing")
     if isinstance(einvoicing, Mapping):
         out["ksefStatus"] = einvoicing.get("status")

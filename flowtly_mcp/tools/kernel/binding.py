@@ -19,7 +19,6 @@ module that adapts to the SDK's internals (tests/tools/test_sdk_binding.py fails
 from __future__ import annotations
 
 import inspect
-import json
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, cast
 
@@ -41,7 +40,7 @@ from flowtly_mcp.tools.kernel.guards import Confirm, Decision, Preview
 from flowtly_mcp.tools.kernel.numbers import resolve_invoice_numbers
 from flowtly_mcp.tools.kernel.policy import described, runs_unconfirmed, unconfirmed_detail
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk
-from flowtly_mcp.tools.kernel.results import OmitsNone
+from flowtly_mcp.tools.kernel.results import OmitsNone, json_data, json_text
 from flowtly_mcp.tools.kernel.runtime import AppState, Invocation
 from flowtly_mcp.tools.kernel.schema_slim import slim_input, slim_output
 
@@ -101,8 +100,7 @@ class GuardedOutcome(OmitsNone):
 
 
 def _text_result(structured: dict[str, Any]) -> CallToolResult:
-    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"), default=str)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+    return CallToolResult(content=[TextContent(type="text", text=json_text(structured))], structured_content=structured)
 
 
 def error_result(text: str) -> CallToolResult:
@@ -347,7 +345,7 @@ async def run_call(
         return error_result(text)
     # The audit names what allowed a guarded call: the rule, the person's channel, or the agent's own token.
     record("executed", decision.channel if decision is not None else None)
-    structured = result.model_dump(mode="json")
+    structured = json_data(result)
     if guarded:
         structured = _outcome("done", result=structured)
     return _text_result(structured)
@@ -361,12 +359,7 @@ async def _run_read(
         result = await spec.handler(Invocation(state, spec, ctx), args)
     except Exception as exc:
         return error_result(describe_failure(exc, spec.name))
-    # The text is the model's own JSON (pydantic's serializer, ~30 % cheaper than json.dumps of the dump for a page
-    # of 30 records); the same compact JSON as `_text_result` writes.
-    text = result.model_dump_json()
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=result.model_dump(mode="json")
-    )
+    return _text_result(json_data(result))
 
 
 def _outcome(status: str, **fields: Any) -> dict[str, Any]:

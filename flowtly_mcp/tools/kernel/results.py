@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
 
@@ -30,6 +31,34 @@ class ListResult(OmitsNone):
         default=None, description="Pass back as cursor; absent when complete"
     )
     checked_here: list[str] = Field(default=[], description="Filters the API does not declare, applied by this server")
+
+    def json_data(self) -> dict[str, Any]:
+        """`model_dump(mode="json")` without pydantic inferring the type of every value of every record (a page of
+        30 invoices: about a quarter of the time). Records hold JSON values and Decimals, which both write as text."""
+        data: dict[str, Any] = {"items": msgspec.to_builtins(self.items, str_keys=True)}
+        if self.total is not None:
+            data["total"] = self.total
+        if self.next_cursor is not None:
+            data["next_cursor"] = self.next_cursor
+        data["checked_here"] = list(self.checked_here)
+        return data
+
+
+# Anything JSON cannot hold is written as its text, as `json.dumps(default=str)` would.
+_JSON = msgspec.json.Encoder(enc_hook=str)
+
+
+def json_data(result: BaseModel) -> dict[str, Any]:
+    """A tool's result as JSON data: its structured content."""
+    if type(result) is ListResult:
+        return result.json_data()
+    data: dict[str, Any] = result.model_dump(mode="json")
+    return data
+
+
+def json_text(data: Any) -> str:
+    """Compact JSON text for a tool's text content: the same data as its structured content."""
+    return _JSON.encode(data).decode()
 
 
 class ItemResult(BaseModel):
