@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from flowtly_mcp.finance.wire import iri_id
@@ -20,15 +19,14 @@ def invoice_derived(record: Mapping[str, Any]) -> dict[str, Any]:
     payments = record.get("invoiceTransactions")
     if gross is not None and isinstance(payments, list):
         # Runs for every record of every invoice page: one pass, no generator.
-        open_amount: Decimal | None = gross
+        open_amount = gross
         for payment in payments:
             if not isinstance(payment, Mapping):
-                open_amount = None
                 break
             paid = decimal_or_none(payment.get("amount"))
             if paid is not None:
                 open_amount -= paid
-        if open_amount is not None:
+        else:
             out["openAmount"] = open_amount
     einvoicing = record.get("eInvoicing")
     if isinstance(einvoicing, Mapping):

@@ -128,7 +128,7 @@ class CompactView:
                 out["id"] = iri_to_id(iri)
         get = record.get
         for key in self.keep:
-            value = derived[key] if key in derived else get(key)
+            value: Any = derived[key] if key in derived else get(key)
             kind = type(value)
             if kind is str:
                 # compact_text, inlined.
@@ -175,7 +175,8 @@ def shape(
 def decimal_or_none(value: Any) -> Decimal | None:
     kind = type(value)
     if kind is Decimal:
-        return value
+        exact: Decimal = value
+        return exact
     if kind is str:
         # The API writes decimals as text ("9766.20"): the common case, tested exactly first.
         try:
