@@ -73,12 +73,12 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListContro
 
         if not local:
             page = await inv.api.list_slice(path, sent, limit=args.limit, cursor=args.cursor)
-            return ListResult(items=shaped(page.items), total=page.total, next_cursor=page.next_cursor)
+            return ListResult.of(shaped(page.items), total=page.total, next_cursor=page.next_cursor)
         checked = await check_here(inv, path, family.label, sent, local)
         all_pairs = [pair for use in uses for pair in use.pairs]
         items, next_cursor = local_page(checked, path, all_pairs, args.limit, args.cursor)
-        return ListResult(
-            items=shaped(items), total=len(checked.records), next_cursor=next_cursor, checked_here=checked.names
+        return ListResult.of(
+            shaped(items), total=len(checked.records), next_cursor=next_cursor, checked_here=checked.names
         )
 
     return ToolSpec(

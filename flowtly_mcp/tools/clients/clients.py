@@ -32,7 +32,7 @@ class DocumentsInput(ListControls):
 async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
     items = [shape(r, view=args.view, fields=args.fields, compact_fields=_CLIENTS.compact) for r in page.items]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _documents(inv: Invocation, args: DocumentsInput) -> ListResult:
@@ -42,7 +42,7 @@ async def _documents(inv: Invocation, args: DocumentsInput) -> ListResult:
         shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
         for r in page.items
     ]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 def specs() -> Iterator[AnyToolSpec]:

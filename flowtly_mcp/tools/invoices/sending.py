@@ -70,7 +70,7 @@ async def _drafts(inv: Invocation, args: ListControls) -> ListResult:
         shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
         for r in page.items
     ]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _next_number(inv: Invocation, args: NextNumberInput) -> InvoiceNumber:

@@ -51,7 +51,10 @@ def _invoice_fields(model: type[BaseModel]) -> frozenset[str]:
 async def _resolved(api: FlowtlyClient, model: BaseModel, where: str) -> BaseModel:
     invoice_fields = _invoice_fields(type(model))
     changes: dict[str, Any] = {}
-    for name in type(model).model_fields:
+    given = model.model_fields_set
+    # Only what the caller gave can hold an invoice number (a default never does), in declaration order so that the
+    # first field at fault is the one reported; a listing's many unset filters are skipped at once.
+    for name in [name for name in type(model).model_fields if name in given]:
         value = getattr(model, name)
         field = f"{where}{name}"
         if name in invoice_fields:

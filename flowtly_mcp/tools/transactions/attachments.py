@@ -106,7 +106,7 @@ def _attachment_item(record: dict[str, Any]) -> dict[str, Any]:
 async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
     items = [shape(r, view=args.view, fields=args.fields, compact_fields=_ATTACHMENTS.compact) for r in page.items]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _suggestions(inv: Invocation, args: SuggestionsInput) -> AttachmentSuggestions:

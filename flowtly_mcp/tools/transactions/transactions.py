@@ -122,14 +122,14 @@ async def _attention(inv: Invocation, args: AttentionInput) -> ListResult:
         shape(r, view=args.view, fields=args.fields, compact_fields=keep, derive=_TRANSACTIONS.derive)
         for r in page.items
     ]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _suggestions(inv: Invocation, args: SuggestionsInput) -> ListResult:
     transaction_id = ref_id(args.transaction, "transactions", "transaction")
     page = await inv.api.list_slice(SUGGESTIONS.path(id=transaction_id), limit=args.limit, cursor=args.cursor)
     items = [plain(compact_record(r, keep=["id", *SUGGESTION_FIELDS])) for r in page.items]
-    return ListResult(items=items, total=page.total, next_cursor=page.next_cursor)
+    return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _preview_apply(inv: Invocation, args: ApplySuggestionInput) -> Preview:
