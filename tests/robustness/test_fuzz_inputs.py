@@ -179,6 +179,39 @@ def test_catalog_tools_refuse_unknown_arguments(tool: str, target: Target) -> No
     result = target.call(tool, {**arguments, "limt": 1})
     assert result.is_error, text_of(result)
     assert "limt" in text_of(result)
+    assert "pydantic" not in text_of(result) and "type=" not in text_of(result), "plain words, not pydantic's"
+
+
+def test_execute_tool_says_where_the_called_tools_arguments_go(target: Target) -> None:
+    """The commonest slip with the catalog, the called tool's arguments beside `name`, is answered with the fix; a
+    missing or malformed `arguments` and other problems are named in the same plain words."""
+    seen = len(target.wire.seen)
+    misplaced = target.call("execute_tool", {"name": "list_clients", "arguments": {}, "limit": 5, "cursor": "x"})
+    assert misplaced.is_error
+    assert text_of(misplaced) == (
+        "Invalid arguments — limit, cursor: execute_tool takes only name and arguments; the called tool's own "
+        'arguments go inside arguments, as in {"name": "list_clients", "arguments": {"limit": ..., "cursor": ...}}. '
+        "Fix them and call again."
+    )
+    for arguments in ({"name": "list_clients"}, {"name": "list_clients", "arguments": "limit=5"}):
+        result = target.call("execute_tool", arguments)
+        assert result.is_error
+        assert "arguments: must be an object holding the called tool's arguments ({} when it takes none)" in (
+            text_of(result)
+        )
+    both = target.call("execute_tool", {"name": "<b>" * 40, "arguments": {}, "limit": 5})
+    assert both.is_error
+    assert '{"name": "tool_name", "arguments": {"limit": ...}}' in text_of(both), "an odd name is not echoed"
+    assert "name: string should have at most 100 characters" in text_of(both)
+    assert len(target.wire.seen) == seen, "refused before any request"
+
+
+def test_search_tools_names_the_field_at_fault_in_plain_words(target: Target) -> None:
+    result = target.call("search_tools", {"query": "invoice", "limit": 100})
+    assert result.is_error
+    assert text_of(result) == (
+        "Invalid arguments — limit: input should be less than or equal to 20. Fix these fields and call again."
+    )
 
 
 @pytest.mark.anyio

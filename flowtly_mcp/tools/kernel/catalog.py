@@ -4,13 +4,15 @@ The default tool list stays small while all documented endpoints stay reachable;
 the same path as direct calls (validation, guards, read-only rules, error boundary, audit).
 """
 
+import re
 from typing import Annotated, Any
 
 from mcp.server.elicitation import ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, Resolve
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from flowtly_mcp.config import ConfirmPolicy
 from flowtly_mcp.tools.kernel.binding import (
@@ -21,11 +23,53 @@ from flowtly_mcp.tools.kernel.binding import (
     refuse_unknown_arguments,
     run_checked,
 )
+from flowtly_mcp.tools.kernel.errors import ToolInputError, describe_failure, format_problems
 from flowtly_mcp.tools.kernel.guards import Confirm, Decision
 from flowtly_mcp.tools.kernel.registry import Registry, Risk, published_annotations
 from flowtly_mcp.tools.kernel.runtime import AppState
 from flowtly_mcp.tools.kernel.schema_slim import slim_output
 from flowtly_mcp.tools.kernel.tool_search import SearchResult, ToolSearch
+
+# Only a name that looks like a tool's is quoted back in an example.
+_TOOL_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+class _CatalogTool(Tool):
+    """A catalog tool whose own arguments are refused in the words every other tool uses, not pydantic's."""
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        try:
+            return await super().run(arguments, context, convert_result=convert_result)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            raise ToolError(argument_error(self.name, cause, arguments)) from None
+
+
+def argument_error(tool: str, error: ValidationError, arguments: dict[str, Any]) -> str:
+    """What was wrong with a catalog tool's own arguments; for execute_tool, where the called tool's belong."""
+    problems = error.errors(include_url=False)
+    if tool != "execute_tool":
+        return describe_failure(error, tool)
+    misplaced = [str(item["loc"][0]) for item in problems if item["type"] == "extra_forbidden" and item["loc"]]
+    others = [item for item in problems if item["type"] != "extra_forbidden"]
+    parts = []
+    if misplaced:
+        # The commonest slip: the called tool's arguments given beside `name` instead of inside `arguments`.
+        given = arguments.get("name")
+        name = given if isinstance(given, str) and _TOOL_NAME.fullmatch(given) else "tool_name"
+        inner = ", ".join(f'"{key}": ...' for key in misplaced)
+        parts.append(
+            f"{', '.join(misplaced)}: execute_tool takes only name and arguments; the called tool's own arguments "
+            f'go inside arguments, as in {{"name": "{name}", "arguments": {{{inner}}}}}'
+        )
+    if any(item["loc"][:1] == ("arguments",) for item in others):
+        parts.append("arguments: must be an object holding the called tool's arguments ({} when it takes none)")
+        others = [item for item in others if item["loc"][:1] != ("arguments",)]
+    if others:
+        parts.append(format_problems(others))
+    return describe_failure(ToolInputError(f"Invalid arguments — {'; '.join(parts)}. Fix them and call again."), tool)
 
 
 def catalog_tools(
@@ -81,7 +125,7 @@ def catalog_tools(
         # The same path as a direct call: checked once, the same guard, the same body.
         return await run_checked(ctx, checked, approval)
 
-    search = Tool.from_function(
+    search = _CatalogTool.from_function(
         search_tools,
         name="search_tools",
         title="Search tools",
@@ -91,7 +135,7 @@ def catalog_tools(
         meta={"flowtly-mcp/toolset": "catalog", "flowtly-mcp/risk": "read"},
         structured_output=False,
     )
-    execute = Tool.from_function(
+    execute = _CatalogTool.from_function(
         execute_tool,
         name="execute_tool",
         title="Execute tool",

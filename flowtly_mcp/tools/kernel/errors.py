@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -79,14 +79,20 @@ def _problem(item: Mapping[str, Any]) -> str:
 
 
 def format_validation_error(error: ValidationError) -> str:
+    return (
+        "Invalid arguments — " + format_problems(error.errors(include_url=False)) + ". Fix these fields and call again."
+    )
+
+
+def format_problems(problems: Sequence[Mapping[str, Any]]) -> str:
+    """Validation problems in plain words, each naming its field: `limit: input should be ...; name is required`."""
     parts = []
-    for item in error.errors(include_url=False)[:8]:
+    for item in problems[:8]:
         where = ".".join(str(p) for p in item["loc"]) or "arguments"
         problem = _problem(item)
         parts.append(f"{where} {problem}" if problem.startswith("is ") else f"{where}: {problem}")
-    more = len(error.errors()) - 8
-    suffix = f" (and {more} more)" if more > 0 else ""
-    return "Invalid arguments — " + "; ".join(parts) + suffix + ". Fix these fields and call again."
+    more = len(problems) - 8
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def describe_failure(exc: BaseException, tool: str) -> str:
