@@ -6,7 +6,6 @@ above it is the product's own code.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -70,10 +69,7 @@ def server_on(
 ) -> MCPServer[Any]:
     """The MCP server over any transport (an in-process sandbox, or a real connection to one elsewhere)."""
     settings = ServerSettings.from_env(environment(FLOWTLY_BASE_URL=base_url, FLOWTLY_TOOLSETS=toolsets, **env))
-    server = build_server(settings, transport=wire)
-    # MCPServer sets up INFO logging; the command line quiets httpx2's line per request the same way.
-    logging.getLogger("httpx2").setLevel(logging.WARNING)
-    return server
+    return build_server(settings, transport=wire)
 
 
 def api_settings(**overrides: Any) -> ApiSettings:

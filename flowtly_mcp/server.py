@@ -108,6 +108,9 @@ def build_server(
         instructions=instructions(settings.confirm),
         lifespan=lifespan,
         tools=None if cached is not None else built_tools(settings),
+        # Used only when the host has configured no logging (the command line configures its own first): the SDK's
+        # default, INFO, would log a line per API request, its URL and filters included.
+        log_level="WARNING",
     )
     if cached is not None:
         listed = frozenset(spec.name for spec in cached.selected(settings))
