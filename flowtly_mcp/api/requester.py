@@ -30,6 +30,7 @@ from .retry import (
     parse_retry_after,
 )
 from .settings import ApiSettings
+from .write_ledger import note_answer, note_fault
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -122,6 +123,8 @@ class Requester:
             try:
                 response = await self._http.send(request)
             except httpx2.TransportError as fault:
+                if authenticate:  # logging in changes nothing
+                    note_fault(method, fault)
                 error = _fault_error(fault, method, shown, self.settings)
                 logger.debug("%s %s failed after %.0f ms: %s", method, shown, self._elapsed_ms(sent_at), error.message)
                 wait = (
@@ -139,6 +142,8 @@ class Requester:
                 ) from None
             logger.debug("%s %s -> %d in %.0f ms", method, shown, response.status_code, self._elapsed_ms(sent_at))
             status = response.status_code
+            if authenticate:
+                note_answer(method, status)
             if status < 300:
                 return response
             if (

@@ -36,6 +36,15 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """One call counted against a rule's day ceilings: what to take back if the call changed nothing."""
+
+    tool: str
+    day: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
 class PolicyDecision:
     verdict: Verdict
     reason: str
@@ -43,6 +52,8 @@ class PolicyDecision:
     rule: str
     # The day ceilings to reserve against when allowed.
     ceilings: Ceilings | None = None
+    # The call as counted against those ceilings, once reserved.
+    reservation: Reservation | None = None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,14 @@ redis.call('EXPIRE', KEYS[1], 172800)
 return 1
 """
 
+_RELEASE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0') - 1
+local units = tonumber(redis.call('HGET', KEYS[1], 'units') or '0') - tonumber(ARGV[1])
+redis.call('HSET', KEYS[1], 'count', math.max(count, 0), 'units', math.max(units, 0))
+return 1
+"""
+
 
 def _text(value: object) -> str:
     """redis-py's stubs allow bytes everywhere; this client decodes responses, so everything is str."""
@@ -63,6 +71,7 @@ class RedisStore:
         self._redis = client
         self._transition = client.register_script(_TRANSITION)
         self._reserve = client.register_script(_RESERVE)
+        self._release = client.register_script(_RELEASE)
 
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
@@ -156,6 +165,9 @@ class RedisStore:
             "" if ceilings.max_amount is None else _units(ceilings.max_amount),
         ]
         return bool(self._reserve(keys=[f"{PREFIX}usage:{day}:{tool}"], args=args) == 1)
+
+    def release(self, tool: str, day: str, amount: Decimal | None) -> None:
+        self._release(keys=[f"{PREFIX}usage:{day}:{tool}"], args=[_units(amount or Decimal(0))])
 
     def close(self) -> None:
         self._redis.close()

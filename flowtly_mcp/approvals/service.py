@@ -16,14 +16,14 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import JsonValue
 
 from flowtly_mcp.approvals.models import ApprovalPreview, ApprovalStatus, PendingApproval
-from flowtly_mcp.approvals.policy import Policy, PolicyDecision, Verdict
+from flowtly_mcp.approvals.policy import Policy, PolicyDecision, Reservation, Verdict
 from flowtly_mcp.approvals.store import StateStore
 
 Decision = Literal["approve", "reject"]
@@ -220,6 +220,11 @@ class ApprovalService:
             if decision.verdict is not Verdict.ALLOWED or decision.ceilings is None:
                 return decision
             if self.store.reserve(tool, day, amount, decision.ceilings):
-                return decision
+                return replace(decision, reservation=Reservation(tool, day, amount))
         # Still contended after three tries: never run unreserved; let the policy's fallback decide.
         return policy.contended(tool, decision.rule)
+
+    def release(self, reservation: Reservation) -> None:
+        """Give back a reserved call that changed nothing (it failed before any write could reach Flowtly, or
+        Flowtly refused every write it sent): the day's ceilings count what was done, not what was tried."""
+        self.store.release(reservation.tool, reservation.day, reservation.amount)

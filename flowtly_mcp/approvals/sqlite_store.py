@@ -186,6 +186,17 @@ class SQLiteStore:
             db.execute("DELETE FROM usage WHERE day < date(?, '-7 days')", (day,))
         return True
 
+    def release(self, tool: str, day: str, amount: Decimal | None) -> None:
+        with self._transaction() as db:
+            row = db.execute("SELECT count, amount FROM usage WHERE tool = ? AND day = ?", (tool, day)).fetchone()
+            if row is None:
+                return
+            count = max(int(row[0]) - 1, 0)
+            total = max(Decimal(row[1]) - (amount or Decimal(0)), Decimal(0))
+            db.execute(
+                "UPDATE usage SET count = ?, amount = ? WHERE tool = ? AND day = ?", (count, str(total), tool, day)
+            )
+
     def close(self) -> None:
         """Closes this thread's connection (other threads' close when they end)."""
         owner, db = getattr(self._local, "connection", (None, None))

@@ -73,6 +73,9 @@ class StateStore(Protocol):
     def reserve(self, tool: str, day: str, amount: Decimal | None, ceilings: Ceilings) -> bool:
         """Atomically add one call (and `amount`) to the day's counters if that stays within `ceilings`."""
 
+    def release(self, tool: str, day: str, amount: Decimal | None) -> None:
+        """Atomically take back one reserved call (and `amount`) from the day's counters, never below zero."""
+
     def close(self) -> None:
         """Release connections."""
 

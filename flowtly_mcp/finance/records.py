@@ -188,9 +188,12 @@ class AppliedPayment:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InvoiceView:
-    """An invoice with what it is owed: ``paid`` sums the applied payments, ``open`` = gross − paid."""
+    """An invoice with what it is owed: ``paid`` sums the applied payments, ``open`` = gross − paid.
+
+    The fields with defaults are the ones `for_receivables` does not read.
+    """
 
     id: str
     number: str | None
@@ -199,21 +202,21 @@ class InvoiceView:
     currency: str
     conversion_rate: Decimal | None
     issue_date: date | None
-    sale_date: date | None
+    sale_date: date | None = None
     due_date: date | None
-    net: Decimal | None
+    net: Decimal | None = None
     gross: Decimal
     paid: Decimal
     open: Decimal
     status: str | None
-    ksef_number: str | None
-    ksef_status: str | None
-    ksef_status_code: int | None
-    buyer_tin: str | None
-    buyer_tin_type: str | None
-    buyer_tin_country: str | None
-    parent_id: str | None
-    rows: tuple[RowView, ...]
+    ksef_number: str | None = None
+    ksef_status: str | None = None
+    ksef_status_code: int | None = None
+    buyer_tin: str | None = None
+    buyer_tin_type: str | None = None
+    buyer_tin_country: str | None = None
+    parent_id: str | None = None
+    rows: tuple[RowView, ...] = ()
     payments: tuple[AppliedPayment, ...]
     # Applied payments that came as bare IRIs: their amounts are unknown, so ``paid`` leaves them out.
     unresolved_payments: int
@@ -308,20 +311,11 @@ class InvoiceView:
             currency=currency,
             conversion_rate=reader.amount("conversionRate"),
             issue_date=reader.day("issueDate"),
-            sale_date=None,
             due_date=reader.day("dueDate"),
-            net=None,
             gross=gross,
             paid=paid,
             open=gross - paid,
             status=reader.text("status"),
-            ksef_number=None,
-            ksef_status=None,
-            ksef_status_code=None,
-            buyer_tin=None,
-            buyer_tin_type=None,
-            buyer_tin_country=None,
-            parent_id=None,
             rows=rows,
             payments=payments,
             unresolved_payments=unresolved,

@@ -15,6 +15,7 @@ from mcp import Client
 from flowtly_mcp.config import ConfigError, ServerSettings
 from flowtly_mcp.sandbox import Sandbox, SandboxConfig
 from flowtly_mcp.server import build_server
+from tests.robustness.faults import FaultTransport, Raise, on
 
 pytestmark = pytest.mark.anyio
 
@@ -31,9 +32,15 @@ max_amount_per_call = "100.00"
 """
 
 
-def server_for(sandbox: Sandbox, tmp_path: Path, otherwise: str) -> Any:
+def server_for(
+    sandbox: Sandbox,
+    tmp_path: Path,
+    otherwise: str,
+    policy_text: str = POLICY,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> Any:
     policy = tmp_path / f"policy-{otherwise}.toml"
-    policy.write_text(POLICY.format(otherwise=otherwise))
+    policy.write_text(policy_text.format(otherwise=otherwise))
     settings = ServerSettings.from_env(
         {
             "FLOWTLY_BASE_URL": "http://sandbox.test",
@@ -44,7 +51,7 @@ def server_for(sandbox: Sandbox, tmp_path: Path, otherwise: str) -> Any:
             "FLOWTLY_STATE_URL": f"sqlite:///{tmp_path / f'state-{otherwise}.sqlite3'}",
         }
     )
-    return build_server(settings, transport=httpx2.ASGITransport(app=sandbox.app))
+    return build_server(settings, transport=transport or httpx2.ASGITransport(app=sandbox.app))
 
 
 def executed(tmp_path: Path) -> list[dict[str, Any]]:
@@ -94,3 +101,38 @@ def test_a_policy_needs_the_auto_confirmation(tmp_path: Path) -> None:
     policy.write_text('otherwise = "refuse"\n')
     with pytest.raises(ConfigError, match="FLOWTLY_POLICY applies with FLOWTLY_CONFIRM=auto"):
         ServerSettings.from_env({"FLOWTLY_API_TOKEN": "x", "FLOWTLY_POLICY": str(policy), "FLOWTLY_CONFIRM": "agent"})
+
+
+async def test_a_call_that_changed_nothing_is_taken_off_the_day_counters(tmp_path: Path) -> None:
+    """The ceilings count what was done: a delete whose connection was never made gives its reservation back; one
+    whose answer was lost after the server took it (it may have happened, and here it did) stays counted."""
+    sandbox = Sandbox(SandboxConfig(today=TODAY))
+    wire = FaultTransport(httpx2.ASGITransport(app=sandbox.app))
+    policy = 'otherwise = "{otherwise}"\n[allow.delete_invoice]\nmax_count_per_day = 2\n'
+    async with Client(server_for(sandbox, tmp_path, "refuse", policy, wire)) as client:
+        drafts = (await client.call_tool("list_draft_invoices", {"limit": 3})).structured_content or {}
+        first, second, third = [item["id"] for item in drafts["items"]]
+
+        # Refused every time, retries included (a request that never left is safe to send again).
+        wire.inject(Raise(httpx2.ConnectError, "Connection refused"), on("DELETE"), times=None)
+        refused = await client.call_tool("delete_invoice", {"id": first})
+        wire.clear()
+        assert refused.is_error, refused.content
+        assert not (await client.call_tool("get_invoice", {"id": first})).is_error, "nothing was deleted"
+
+        wire.inject(Raise(httpx2.ReadTimeout, "timed out", reaches_server=True), on("DELETE"))
+        lost = await client.call_tool("delete_invoice", {"id": first})
+        assert lost.is_error, lost.content
+        assert (await client.call_tool("get_invoice", {"id": first})).is_error, "the server did delete it"
+
+        done = await client.call_tool("delete_invoice", {"id": second})
+        assert (done.structured_content or {}).get("status") == "done", done.content
+        beyond = await client.call_tool("delete_invoice", {"id": third})
+        assert beyond.is_error and "max_count_per_day" in beyond.content[0].text  # type: ignore[union-attr]
+        assert not (await client.call_tool("get_invoice", {"id": third})).is_error
+
+    lines = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    failed = [line for line in lines if line["outcome"] == "failed"]
+    assert len(failed) == 2
+    assert "taken off the policy's day counters" in failed[0]["detail"]
+    assert "taken off" not in failed[1]["detail"]

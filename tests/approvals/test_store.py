@@ -99,6 +99,23 @@ def test_reserve_stays_within_the_day_ceilings(store: StateStore) -> None:
     assert store.reserve("update_invoice", "2026-12-06", None, Ceilings(max_count=1))
 
 
+def test_release_takes_back_one_reserved_call_and_never_goes_below_zero(store: StateStore) -> None:
+    ceilings = Ceilings(max_count=2, max_amount=Decimal("100.00"))
+    assert store.reserve("create_payment", "2026-12-06", Decimal("60.00"), ceilings)
+    assert store.reserve("create_payment", "2026-12-06", Decimal("40.00"), ceilings)
+    assert not store.reserve("create_payment", "2026-12-06", Decimal("1.00"), ceilings)
+    store.release("create_payment", "2026-12-06", Decimal("60.00"))
+    usage = store.usage("create_payment", "2026-12-06")
+    assert (usage.count, usage.amount) == (1, Decimal("40.00"))
+    assert store.reserve("create_payment", "2026-12-06", Decimal("60.00"), ceilings), "room again after the release"
+    for _ in range(4):
+        store.release("create_payment", "2026-12-06", Decimal("70.00"))
+    usage = store.usage("create_payment", "2026-12-06")
+    assert (usage.count, usage.amount) == (0, Decimal("0"))
+    store.release("update_invoice", "2026-12-09", None)  # nothing reserved that day: nothing to take back
+    assert store.usage("update_invoice", "2026-12-09").count == 0
+
+
 @pytest.mark.parametrize("url", ["postgres://db/x", "sqlite://relative.db", "http://localhost"])
 def test_an_unknown_state_url_is_a_clear_error(url: str) -> None:
     with pytest.raises(StoreError, match="FLOWTLY_STATE_URL must be"):

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -33,7 +34,7 @@ from pydantic import BaseModel, JsonValue
 from flowtly_mcp.approvals.app_view import APPROVAL_VIEW_URI, approval_view_result
 from flowtly_mcp.approvals.models import ApprovalPreview, ApprovalStatus, PendingApproval
 from flowtly_mcp.approvals.page import ApprovalPage
-from flowtly_mcp.approvals.policy import Policy, Verdict, load_policy
+from flowtly_mcp.approvals.policy import Policy, Reservation, Verdict, load_policy
 from flowtly_mcp.approvals.service import ApprovalError, ApprovalService, ApprovalTicket
 from flowtly_mcp.approvals.store import Usage, store_from_url
 from flowtly_mcp.apps.mcp_apps import client_supports_mcp_apps
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from flowtly_mcp.tools.kernel.registry import AnyToolSpec
     from flowtly_mcp.tools.kernel.runtime import AppState
 
+logger = logging.getLogger("flowtly_mcp.approvals")
 CHECK_TOOL = "check_approval"
 # What the audit names for the agent path: it must never read as a person's approval.
 AGENT_CHANNEL = "agent token (FLOWTLY_CONFIRM=agent: the caller confirmed itself, not a human check)"
@@ -256,6 +258,17 @@ async def confirmed_by_form(
     return Decision(approved=True, via="elicitation", preview=shown, plan=plan, channel=channel)
 
 
+async def give_back(state: AppState, reservation: Reservation) -> bool:
+    """Take a call that changed nothing off the policy's day counters; False when the store could not be reached
+    (the call then stays counted: a ceiling errs on the side of fewer calls)."""
+    try:
+        await _in_thread(state.approvals.service.release, reservation)
+    except Exception:
+        logger.warning("could not give a failed call back to the policy's day counters", exc_info=True)
+        return False
+    return True
+
+
 async def _in_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
     # The store may be Redis across the network, or a SQLite file under load: keep the event loop free.
     return await anyio.to_thread.run_sync(partial(function, *args, **kwargs))
@@ -303,7 +316,14 @@ async def auto_decision(
         verdict = await _in_thread(desk.service.admit, desk.policy, spec.name, call_amount(args, preview))
         where = f"{desk.policy.source}: {verdict.rule}"
         if verdict.verdict is Verdict.ALLOWED:
-            return Decision(approved=True, via="rule", preview=preview, plan=preview.plan, channel=f"policy {where}")
+            return Decision(
+                approved=True,
+                via="rule",
+                preview=preview,
+                plan=preview.plan,
+                channel=f"policy {where}",
+                reservation=verdict.reservation,
+            )
         if verdict.verdict is Verdict.REFUSED:
             return Decision(
                 approved=False, via="rule", preview=preview, refusal=f"Not carried out: {verdict.reason} ({where})."

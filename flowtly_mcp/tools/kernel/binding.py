@@ -31,6 +31,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from flowtly_mcp.api.redact import redact
+from flowtly_mcp.api.write_ledger import watching_writes
 from flowtly_mcp.approvals.app_view import APPROVAL_VIEW_URI
 from flowtly_mcp.apps.mcp_apps import view_tool_meta
 from flowtly_mcp.config import ConfirmPolicy
@@ -334,14 +335,19 @@ async def run_call(
             decision = spent
             record("confirmed", decision.channel)
     try:
-        inv = Invocation(state, spec, ctx)
-        if decision is not None and decision.plan is not None and spec.planned is not None:
-            result = await spec.planned.execute(inv, args, decision.plan)
-        else:
-            result = await spec.handler(inv, args)
+        with watching_writes() as writes:
+            inv = Invocation(state, spec, ctx)
+            if decision is not None and decision.plan is not None and spec.planned is not None:
+                result = await spec.planned.execute(inv, args, decision.plan)
+            else:
+                result = await spec.handler(inv, args)
     except Exception as exc:
         text = describe_failure(exc, spec.name)
-        record("failed", text)
+        reservation = decision.reservation if decision is not None else None
+        if reservation is not None and writes.changed_nothing and await approvals.give_back(state, reservation):
+            record("failed", f"{text} No change reached Flowtly: the call was taken off the policy's day counters.")
+        else:
+            record("failed", text)
         return error_result(text)
     # The audit names what allowed a guarded call: the rule, the person's channel, or the agent's own token.
     record("executed", decision.channel if decision is not None else None)

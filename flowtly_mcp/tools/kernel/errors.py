@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api.paths import path_segments
 from flowtly_mcp.api.redact import redact
+from flowtly_mcp.api.write_ledger import WRITE_METHODS
 
 logger = logging.getLogger("flowtly_mcp.tools")
 
@@ -29,7 +30,6 @@ class ToolRefused(Exception):
 
 
 _FAMILY = re.compile(r"^[a-z-]+$")
-_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
 def _what(path: str) -> str:
@@ -129,7 +129,7 @@ def _describe(exc: BaseException, tool: str) -> str:
         return f"Flowtly refused because of the record's current state: {exc.message}"
     if isinstance(exc, api_errors.BadRequest):
         return f"Flowtly could not accept the request: {exc.message}. Fix the input and call again."
-    write = isinstance(exc, api_errors.ApiError) and exc.method in _WRITE_METHODS
+    write = isinstance(exc, api_errors.ApiError) and exc.method in WRITE_METHODS
     unsure = " The change may or may not have been applied: read the record back before trying again." if write else ""
     if isinstance(exc, api_errors.ServerError):
         return f"Flowtly failed with HTTP {exc.status}.{unsure or ' Try again later.'}"

@@ -28,6 +28,7 @@ from flowtly_mcp.tools.kernel.quoting import one_line, one_line_all, render_deta
 from flowtly_mcp.tools.kernel.shaping import plain
 
 if TYPE_CHECKING:
+    from flowtly_mcp.approvals.policy import Reservation
     from flowtly_mcp.tools.kernel.approval import PendingCall
     from flowtly_mcp.tools.kernel.runtime import Invocation
 
@@ -96,6 +97,8 @@ class Decision:
     channel: str | None = None
     # A call waiting for a person: what the model is told.
     pending: PendingCall | None = None
+    # The call as counted against a policy rule's day ceilings: given back if it changes nothing.
+    reservation: Reservation | None = None
 
 
 def canonical(arguments: dict[str, Any]) -> str:
