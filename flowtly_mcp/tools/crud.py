@@ -23,7 +23,7 @@ from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import DeleteResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import compact_record, shape
+from flowtly_mcp.tools.kernel.shaping import compact_record, shape, shape_page
 from flowtly_mcp.tools.plurals import plural_label
 from flowtly_mcp.tools.update_checks import update_check
 
@@ -66,10 +66,9 @@ def _list_spec(family: Family, operation: str, path: str) -> ToolSpec[ListContro
         sent = [pair for use in uses if use not in local for pair in use.pairs]
 
         def shaped(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            return [
-                shape(r, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive)
-                for r in records
-            ]
+            return shape_page(
+                records, view=args.view, fields=args.fields, compact_fields=family.compact, derive=family.derive
+            )
 
         if not local:
             page = await inv.api.list_slice(path, sent, limit=args.limit, cursor=args.cursor)

@@ -19,7 +19,7 @@ from flowtly_mcp.api import ApiSettings, FlowtlyClient
 from flowtly_mcp.api.endpoints import documented
 from flowtly_mcp.sandbox import Sandbox
 from flowtly_mcp.tools.families import FAMILIES, Family
-from flowtly_mcp.tools.kernel.shaping import CompactView, compact_view, shape
+from flowtly_mcp.tools.kernel.shaping import CompactView, View, compact_view, shape, shape_page
 
 pytestmark = pytest.mark.anyio
 
@@ -81,6 +81,13 @@ async def test_compact_view_of_every_family_matches_its_definition(sandbox: Sand
         expected = reference_shape(record, family)
         assert shaped == expected
         assert list(shaped) == list(expected), "the fields come in the view's order"
+    ways: list[tuple[View, list[str] | None]] = [("compact", None), ("full", None), ("compact", ["id", "name"])]
+    for view, fields in ways:
+        page = shape_page(records, view=view, fields=fields, compact_fields=family.compact, derive=family.derive)
+        one_by_one = [
+            shape(r, view=view, fields=fields, compact_fields=family.compact, derive=family.derive) for r in records
+        ]
+        assert page == one_by_one, "a page is shaped as each of its records is"
 
 
 def _no_derive(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import shape
+from flowtly_mcp.tools.kernel.shaping import shape_page
 
 _CLIENTS = BY_PATH["clients"]
 _INVOICES = BY_PATH["invoices"]
@@ -31,17 +31,16 @@ class DocumentsInput(ListControls):
 
 async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
-    items = [shape(r, view=args.view, fields=args.fields, compact_fields=_CLIENTS.compact) for r in page.items]
+    items = shape_page(page.items, view=args.view, fields=args.fields, compact_fields=_CLIENTS.compact)
     return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
 async def _documents(inv: Invocation, args: DocumentsInput) -> ListResult:
     client_id = ref_id(args.client, "clients", "client")
     page = await inv.api.list_slice(DOCUMENTS.path(id=client_id), limit=args.limit, cursor=args.cursor)
-    items = [
-        shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
-        for r in page.items
-    ]
+    items = shape_page(
+        page.items, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive
+    )
     return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 

@@ -33,7 +33,7 @@ from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import BatchResult, ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape_page
 
 MAX_BULK = 50
 # An IBAN, or a long run of digits as Polish account numbers are written (26 digits, often in groups).
@@ -66,10 +66,9 @@ class SendManyInput(InputModel):
 
 async def _drafts(inv: Invocation, args: ListControls) -> ListResult:
     page = await inv.api.list_slice(DRAFTS.path(), limit=args.limit, cursor=args.cursor)
-    items = [
-        shape(r, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)
-        for r in page.items
-    ]
+    items = shape_page(
+        page.items, view=args.view, fields=args.fields, compact_fields=_INVOICES.compact, derive=_INVOICES.derive
+    )
     return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 

@@ -172,6 +172,21 @@ def shape(
     return compact_record(enriched)
 
 
+def shape_page(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    view: View,
+    fields: Sequence[str] | None,
+    compact_fields: Sequence[str] | None,
+    derive: Derive | None = None,
+) -> list[dict[str, Any]]:
+    """`shape` for every record of a page, the family's compact view looked up once for all of them."""
+    if not fields and view != "full" and compact_fields:
+        apply = compact_view(tuple(compact_fields), derive).apply
+        return [apply(record) for record in records]
+    return [shape(r, view=view, fields=fields, compact_fields=compact_fields, derive=derive) for r in records]
+
+
 def decimal_or_none(value: Any) -> Decimal | None:
     kind = type(value)
     if kind is Decimal:

@@ -33,7 +33,7 @@ from flowtly_mcp.tools.kernel.references import ref_id
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape_page
 from flowtly_mcp.tools.transactions.upload_places import allowed_dirs, checked_path
 from flowtly_mcp.tools.transactions.uploads import Document, from_base64, from_path
 
@@ -105,7 +105,7 @@ def _attachment_item(record: dict[str, Any]) -> dict[str, Any]:
 
 async def _search(inv: Invocation, args: SearchInput) -> ListResult:
     page = await inv.api.list_slice(SEARCH.path(), [("q", args.query)], limit=args.limit, cursor=args.cursor)
-    items = [shape(r, view=args.view, fields=args.fields, compact_fields=_ATTACHMENTS.compact) for r in page.items]
+    items = shape_page(page.items, view=args.view, fields=args.fields, compact_fields=_ATTACHMENTS.compact)
     return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 

@@ -33,7 +33,7 @@ from flowtly_mcp.tools.kernel.references import ref_id, ref_ids
 from flowtly_mcp.tools.kernel.registry import AnyToolSpec, Risk, ToolSpec
 from flowtly_mcp.tools.kernel.results import ItemResult, ListResult
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape
+from flowtly_mcp.tools.kernel.shaping import compact_record, plain, shape_page
 from flowtly_mcp.tools.payments.recording import payment_preview
 
 MAX_IMPORT = 1000
@@ -118,10 +118,7 @@ async def _attention(inv: Invocation, args: AttentionInput) -> ListResult:
     route = _ATTENTION[args.kind]
     keep = (*(_TRANSACTIONS.compact or ()), "problems")
     page = await inv.api.list_slice(route.path(), limit=args.limit, cursor=args.cursor)
-    items = [
-        shape(r, view=args.view, fields=args.fields, compact_fields=keep, derive=_TRANSACTIONS.derive)
-        for r in page.items
-    ]
+    items = shape_page(page.items, view=args.view, fields=args.fields, compact_fields=keep, derive=_TRANSACTIONS.derive)
     return ListResult.of(items, total=page.total, next_cursor=page.next_cursor)
 
 
