@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,12 @@ from flowtly_mcp.cli import SANDBOX_TOKEN
 from flowtly_mcp.sandbox.deferred import DeferredSandbox
 
 WARMUP = 20
-# Rounds per case: the figure is a median of per-round differences of three timings, each moving with the load.
-CALLS = 300
+# Rounds per case: the figure is the median over REPEATS of each repeat's median of per-round differences of three
+# timings. The repeats of every mode and toolset choice take turns, so a burst of load on the shared machine falls on
+# one repeat of each, not on one choice.
+REPEATS = 5
+ROUNDS = 60
+CALLS = REPEATS * ROUNDS
 # Per case and mode: enough calls for the CPU clock's ticks (10 ms) to even out.
 CPU_CALLS = 300
 PAGE = 30
@@ -47,20 +52,19 @@ CpuTimes = dict[str, float]
 
 
 Direct = Callable[[str], float]
+Choice = tuple[str, str]
+# Each mode with the default surface (plus the invoices toolset) and with every toolset.
+CHOICES: tuple[Choice, ...] = (("sandbox", "default"), ("sandbox", "all"), ("real API", "default"), ("real API", "all"))
 
 
-def _rounds(flowtly: StdioSession, bare: StdioSession, direct: Direct) -> Times:
+def _rounds(flowtly: StdioSession, bare: StdioSession, direct: Direct, rounds: int) -> Times:
     """Each round: the trivial tool, then per case the API alone and the tool, so drifts hit all three alike."""
     times: Times = {"ping": [], **{name: [] for name, _ in CASES}, **{f"api:{name}": [] for name, _ in CASES}}
-    for round_number in range(WARMUP + CALLS):
-        ping = bare.call("ping", {})
-        measured = {"ping": ping}
+    for _ in range(rounds):
+        times["ping"].append(bare.call("ping", {}))
         for name, arguments in CASES:
-            measured[f"api:{name}"] = direct(name)
-            measured[name] = flowtly.call(name, arguments)
-        if round_number >= WARMUP:
-            for key, value in measured.items():
-                times[key].append(value)
+            times[f"api:{name}"].append(direct(name))
+            times[name].append(flowtly.call(name, arguments))
     return times
 
 
@@ -123,24 +127,31 @@ def run() -> SectionResult:
             over_http = portal.wrap_async_context_manager(FlowtlyClient(fixtures.api_settings(base_url=url)))
             with in_process as local_api, over_http as remote_api:
                 clients = {"sandbox": _timed_calls(local_api), "real API": _timed_calls(remote_api)}
-                for mode in ("sandbox", "real API"):
-                    timed = clients[mode]
-                    for toolsets in ("default", "all"):
+                with ExitStack() as stack:
+                    bare = stack.enter_context(StdioSession(bare_command(), env=env, cwd=str(REPO)))
+                    servers = {}
+                    for mode, toolsets in CHOICES:
                         # list_invoices is one search away from the default list: "default" adds the invoices
                         # toolset so that both cases are called directly, as a host that chose it would.
                         flags = ["--toolsets", "all" if toolsets == "all" else "default,invoices"]
                         if mode == "sandbox":
-                            command, command_env = flowtly_command(home / "sandbox.sqlite3", *flags), env
+                            database = home / f"sandbox-{toolsets}.sqlite3"
+                            command, command_env = flowtly_command(database, *flags), env
                         else:
                             command, command_env = [sys.executable, "-m", "flowtly_mcp", *flags], api_env
-                        with (
-                            StdioSession(command, env=command_env, cwd=str(REPO)) as flowtly,
-                            StdioSession(bare_command(), env=env, cwd=str(REPO)) as bare,
-                        ):
-                            direct = partial(portal.call, timed)
-                            times = _rounds(flowtly, bare, direct)
-                            cpu = _cpu_per_call(flowtly, bare, direct)
-                        _report(result, rows, mode, toolsets, times, cpu)
+                        servers[mode, toolsets] = stack.enter_context(
+                            StdioSession(command, env=command_env, cwd=str(REPO))
+                        )
+                    directs = {mode: partial(portal.call, clients[mode]) for mode in clients}
+                    for (mode, _), flowtly in servers.items():
+                        _rounds(flowtly, bare, directs[mode], WARMUP)
+                    repeats: dict[Choice, list[Times]] = {choice: [] for choice in CHOICES}
+                    for _ in range(REPEATS):
+                        for choice, flowtly in servers.items():
+                            repeats[choice].append(_rounds(flowtly, bare, directs[choice[0]], ROUNDS))
+                    for (mode, toolsets), flowtly in servers.items():
+                        cpu = _cpu_per_call(flowtly, bare, directs[mode])
+                        _report(result, rows, mode, toolsets, repeats[mode, toolsets], cpu)
     result.tables.append(
         Table(
             f"Every case, {CALLS} calls each (ms): min / median / max",
@@ -152,7 +163,7 @@ def run() -> SectionResult:
                 "trivial tool",
                 "API alone",
                 "tool / trivial",
-                "MCP layer adds",
+                f"MCP layer adds, over {REPEATS} repeats",
                 "CPU: tool / trivial / API",
                 "CPU the MCP layer adds",
             ],
@@ -164,8 +175,9 @@ def run() -> SectionResult:
         f"`{' '.join(bare_command()[1:])}`'s ping. API alone: `FlowtlyClient.get('/invoices/1')` and "
         f"`list_slice('/invoices', limit={PAGE})` from the bench process, against an in-process database-backed "
         "sandbox seeded as the server's embedded one is (sandbox mode) or the loopback sandbox the real-API server "
-        "uses, in the same rounds as the tool calls. 'MCP layer "
-        "adds' is the median over rounds of tool - trivial tool - API alone."
+        "uses, in the same rounds as the tool calls. 'MCP layer adds': per repeat, the median over its "
+        f"{ROUNDS} rounds of tool - trivial tool - API alone; the figure is the median of the {REPEATS} repeats, "
+        "which take turns across the modes and toolset choices (min / median / max in the table)."
     )
     result.notes.append(
         f"CPU (ms per call, {CPU_CALLS} calls per case after the timed rounds): the server processes' user + system "
@@ -182,8 +194,9 @@ def _spread(values: list[float]) -> str:
 
 
 def _report(
-    result: SectionResult, rows: list[list[str]], mode: str, toolsets: str, times: Times, cpu: CpuTimes
+    result: SectionResult, rows: list[list[str]], mode: str, toolsets: str, repeats: list[Times], cpu: CpuTimes
 ) -> None:
+    times: Times = {key: [value for repeat in repeats for value in repeat[key]] for key in repeats[0]}
     ping = median(times["ping"])
     for name, _ in CASES:
         cpu_added = (cpu[name] - cpu["ping"] - cpu[f"api:{name}"]) * 1000 if cpu else None
@@ -194,9 +207,14 @@ def _report(
             else ""
         )
         tool, api = median(times[name]), median(times[f"api:{name}"])
-        # The median of each round's difference: the three calls of a round ran under the same load.
-        rounds = zip(times[name], times["ping"], times[f"api:{name}"], strict=True)
-        added = median([t - p - a for t, p, a in rounds]) * 1000
+        # Per repeat, the median of each round's difference (the three calls of a round ran under the same load);
+        # the figure is the median over the repeats.
+        per_repeat = [
+            median([t - p - a for t, p, a in zip(r[name], r["ping"], r[f"api:{name}"], strict=True)]) * 1000
+            for r in repeats
+        ]
+        added = median(per_repeat)
+        spread = f"{min(per_repeat):.2f} / {added:.2f} / {max(per_repeat):.2f}"
         key = f"calls.{mode.replace(' ', '_').lower()}.{toolsets}.{name}"
         if toolsets == "default":
             result.add(
@@ -207,7 +225,8 @@ def _report(
                     "ms",
                     Target("<=", TARGET_ADDED_MS[name]),
                     baseline=f"trivial tool median {ping * 1000:.2f} ms; API alone {api * 1000:.2f} ms",
-                    note=f"tool median {tool * 1000:.2f} ms ({tool / ping:.2f}x the trivial tool){cpu_note}",
+                    note=f"min / median / max over {len(repeats)} repeats of {ROUNDS} rounds: {spread} ms; tool "
+                    f"median {tool * 1000:.2f} ms ({tool / ping:.2f}x the trivial tool){cpu_note}",
                 )
             )
         rows.append(
@@ -219,7 +238,7 @@ def _report(
                 _spread(times["ping"]),
                 _spread(times[f"api:{name}"]),
                 f"{tool / ping:.2f}x",
-                f"{added:.2f}",
+                spread,
                 " / ".join(f"{cpu[key] * 1000:.2f}" for key in (name, "ping", f"api:{name}")) if cpu else "?",
                 f"{cpu_added:.2f}" if cpu_added is not None else "?",
             ]
