@@ -186,7 +186,7 @@ def _delete_spec(family: Family, operation: str, has_get: bool) -> ToolSpec[ById
                 # KSeF keeps accepted invoices for ten years: refuse here rather than after the user agreed.
                 raise ToolRefused(
                     f"{family.label.capitalize()} {record_id} has KSeF number {details['ksefNumber']} and cannot be "
-                    "deleted; issue a correction invoice instead (send_einvoice_correction)."
+                    "deleted; issue a correction invoice instead (send_ksef_correction corrects it to zero)."
                 )
         else:
             record, details = {"id": record_id}, {}

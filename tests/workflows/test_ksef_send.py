@@ -238,6 +238,30 @@ async def test_a_correction_of_an_invoice_in_ksef(mode: str, sandbox: Sandbox, m
     assert [w[:2] for w in writes(sandbox)] == [("POST", f"/e-invoicing/invoices/{Invoice.IN_KSEF}/correction")]
 
 
+@pytest.mark.parametrize("delivered", [True, False], ids=["reached-flowtly", "never-arrived"])
+async def test_a_raw_correction_whose_answer_is_lost_is_never_sent_twice(
+    sandbox: Sandbox, make_server: ServerFactory, delivered: bool
+) -> None:
+    """The plain correction tool (rows allowed) follows a lost answer up as the workflow does: the correction made is
+    the answer, or nothing was made and saying so makes a second try safe."""
+    path = f"/e-invoicing/invoices/{Invoice.IN_KSEF}/correction"
+    arguments = {"invoice": Invoice.IN_KSEF, "correctionReason": "wrong price"}
+    parent = f"/api/invoices/{Invoice.IN_KSEF}"
+    async with Client(make_server(transport=LosesTheAnswer(sandbox, path, delivered=delivered))) as client:
+        if delivered:
+            result = await confirmed(client, "send_einvoice_correction", arguments)
+        else:
+            first = body(await client.call_tool("send_einvoice_correction", arguments))
+            token = {**arguments, "confirmation_token": first["confirmation_token"]}
+            failed = error_text(await client.call_tool("send_einvoice_correction", token))
+            assert "no new correction invoice exists: it is safe to send it again" in failed
+            assert not [r for r in sandbox.store.all("invoices") if r.get("parent") == parent]
+            result = await confirmed(client, "send_einvoice_correction", arguments)
+    corrections = [r for r in sandbox.store.all("invoices") if r.get("parent") == parent]
+    assert [str(r["id"]) for r in corrections] == [str(result["item"]["id"])]
+    assert corrections[0]["type"] == "KOR"
+
+
 async def test_a_correction_whose_answer_is_lost_is_found_not_repeated(
     sandbox: Sandbox, make_server: ServerFactory
 ) -> None:

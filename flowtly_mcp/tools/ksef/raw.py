@@ -35,6 +35,7 @@ from flowtly_mcp.tools.kernel.results import ActionResult, BatchResult, ItemResu
 from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shaping import compact_answer, compact_record, plain, shape
 from flowtly_mcp.tools.ksef.checks import Verdict, correction_refusal, ksef_verdict
+from flowtly_mcp.tools.ksef.correcting import post_correction
 from flowtly_mcp.tools.ksef.correction_effect import CorrectionEffect, correction_effect
 
 MAX_BULK = 50
@@ -149,8 +150,8 @@ async def _preview_correction(inv: Invocation, args: CorrectionInput) -> Preview
 async def _correct(inv: Invocation, args: CorrectionInput) -> ItemResult:
     facts = await _correction_target(inv, args)
     _effect(facts, args)
-    answer = await inv.api.post_action(CORRECTION.path(id=facts.id), _correction_body(args))
-    record = answer if isinstance(answer, dict) else {}
+    # A lost answer is followed up, never sent again (correcting.py).
+    record, _ = await post_correction(inv, facts.id, facts.record, _correction_body(args))
     return ItemResult(
         item=plain(
             shape(record, view="compact", fields=None, compact_fields=_INVOICES.compact, derive=_INVOICES.derive)

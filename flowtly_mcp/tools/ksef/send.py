@@ -45,12 +45,11 @@ from flowtly_mcp.tools.ksef.common import (
     state_of,
     status_of,
 )
+from flowtly_mcp.tools.ksef.correcting import AMBIGUOUS, post_correction
 from flowtly_mcp.tools.ksef.correction_effect import correction_effect
 
 TOOLSET = "workflows"
 IRREVERSIBLE_WARNING = "KSeF keeps what it accepts: this cannot be undone, only corrected by a correction invoice."
-# Failures after which the request may or may not have reached the server.
-AMBIGUOUS = (api_errors.ApiConnectionError, api_errors.ApiTimeout, api_errors.ServerError)
 
 
 async def _send_preview(inv: Invocation, args: m.SendInput) -> Preview:
@@ -150,31 +149,9 @@ async def _correction_preview(inv: Invocation, args: m.CorrectionInput) -> Previ
     )
 
 
-def _children(record: Mapping[str, Any]) -> set[str]:
-    found = record.get("childrenInvoices")
-    return {child for child in (iri_id(item) for item in found or []) if child} if isinstance(found, list) else set()
-
-
 async def _correct(inv: Invocation, args: m.CorrectionInput) -> m.CorrectionOut:
     invoice_id, record, number = await _original(inv, args)
-    earlier = _children(record)
-    notes: list[str] = []
-    try:
-        answer = await inv.api.post_action(CORRECT_EINVOICE.path(id=invoice_id), {"correctionReason": args.reason})
-        correction = dict(answer) if isinstance(answer, Mapping) else {}
-    except AMBIGUOUS as failure:
-        new = sorted(_children(await read_invoice(inv, invoice_id)) - earlier)
-        if len(new) != 1:
-            raise ToolRefused(
-                f"The correction failed ({describe_failure(failure, 'send_ksef_correction')}) and "
-                + (
-                    "no new correction invoice exists: it is safe to send it again."
-                    if not new
-                    else f"several new corrections exist ({', '.join(new)}): check them before doing anything else."
-                )
-            ) from None
-        notes.append("the answer was lost; the correction invoice exists, so it was not sent again")
-        correction = await read_invoice(inv, new[0])
+    correction, notes = await post_correction(inv, invoice_id, record, {"correctionReason": args.reason})
     correction_id = iri_id(correction.get("id") or correction.get("@id"))
     if correction_id is None:
         raise ToolRefused(
