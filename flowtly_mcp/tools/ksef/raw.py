@@ -199,8 +199,9 @@ def specs() -> Iterator[AnyToolSpec]:
     )
     yield ToolSpec(
         name="send_einvoice_correction",
-        title="Send KSeF correction",
-        description="Issue a correction invoice (KOR) for an invoice KSeF registered and send it (irreversible).",
+        title="Send KSeF correction with rows",
+        description="Issue and send a correction invoice (KOR) with the rows you give, or to zero (irreversible); does "
+        "not wait for KSeF.",
         toolset="ksef",
         risk=Risk.IRREVERSIBLE,
         operations=(CORRECTION.operation, *_READS),

@@ -186,7 +186,7 @@ def ksef_send_specs() -> Iterator[AnyToolSpec]:
     yield ToolSpec(
         name="send_ksef_correction",
         title="Send KSeF correction",
-        description="Issue and send a correction invoice (KOR) for an invoice that already has a KSeF number.",
+        description="Correct a KSeF-registered invoice to zero (KOR), send it, then wait for its KSeF number and UPO.",
         toolset=TOOLSET,
         risk=Risk.IRREVERSIBLE,
         operations=(GET_INVOICE.operation, CORRECT_EINVOICE.operation, EINVOICE_UPO.operation, GET_CLIENT.operation),
