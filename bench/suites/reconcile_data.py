@@ -171,6 +171,16 @@ class _Generator:
         self.truth[txn_id] = tuple(str(invoice["id"]) for invoice in paid)
         self.kinds[txn_id] = kind
 
+    def _paid_by_made_up_sender(
+        self, invoice: Record, client: int, kind: str, *, tin: str | None, accounts: list[str]
+    ) -> None:
+        """The invoice's amount alone, from a counterparty the bank feed made up: known only by `tin` or `accounts`,
+        spelled as the caller chose."""
+        sender = {"displayName": f"CLIENT {client}", "tin": tin, "bankAccounts": accounts}
+        self._transfer(
+            "przelew", Decimal(invoice["amount"]), client, (invoice,), kind, invoice["currency"], counterparty=sender
+        )
+
     def _single(self, kind: str, title: Callable[[Record], str], share: Decimal = Decimal(1)) -> None:
         invoice = self._take(self.order)
         amount = (Decimal(invoice["amount"]) * share).quantize(Decimal("0.01"))
@@ -215,16 +225,7 @@ class _Generator:
                 f"PL {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}",
             )
         )
-        sender = {"displayName": f"CLIENT {client}", "tin": spelled, "bankAccounts": []}
-        self._transfer(
-            "przelew",
-            Decimal(invoice["amount"]),
-            client,
-            (invoice,),
-            "amount, payer by NIP (any spelling)",
-            invoice["currency"],
-            counterparty=sender,
-        )
+        self._paid_by_made_up_sender(invoice, client, "amount, payer by NIP (any spelling)", tin=spelled, accounts=[])
 
     def amount_by_iban(self) -> None:
         """The amount alone; the sender is known only by its account, compact or in groups of four."""
@@ -233,15 +234,8 @@ class _Generator:
         account = self.accounts[client]
         if self.rng.random() < 0.5:
             account = " ".join(account[i : i + 4] for i in range(0, len(account), 4))
-        sender = {"displayName": f"CLIENT {client}", "tin": None, "bankAccounts": [account]}
-        self._transfer(
-            "przelew",
-            Decimal(invoice["amount"]),
-            client,
-            (invoice,),
-            "amount, payer by IBAN (any spacing)",
-            invoice["currency"],
-            counterparty=sender,
+        self._paid_by_made_up_sender(
+            invoice, client, "amount, payer by IBAN (any spacing)", tin=None, accounts=[account]
         )
 
     def partial(self) -> None:
