@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -150,18 +150,19 @@ def compact_view(compact_fields: tuple[str, ...], derive: Derive | None) -> Comp
     return CompactView.of(compact_fields, derive)
 
 
-def shape(
-    record: Mapping[str, Any],
-    *,
-    view: View,
-    fields: Sequence[str] | None,
-    compact_fields: Sequence[str] | None,
-    derive: Derive | None = None,
-) -> dict[str, Any]:
-    """Apply derived fields, then the projection the caller asked for."""
+def shaper(
+    *, view: View, fields: Sequence[str] | None, compact_fields: Sequence[str] | None, derive: Derive | None = None
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """How each record of a call is shaped: derived fields applied, then the projection the caller asked for."""
     if not fields and view != "full" and compact_fields:
         # The common case (every list call): the family's precomputed view, no copy of the record.
-        return compact_view(tuple(compact_fields), derive).apply(record)
+        return compact_view(tuple(compact_fields), derive).apply
+    return partial(_reshaped, view=view, fields=fields, derive=derive)
+
+
+def _reshaped(
+    record: Mapping[str, Any], *, view: View, fields: Sequence[str] | None, derive: Derive | None
+) -> dict[str, Any]:
     enriched = dict(record)
     if derive is not None:
         enriched.update(derive(record))
@@ -172,6 +173,18 @@ def shape(
     return compact_record(enriched)
 
 
+def shape(
+    record: Mapping[str, Any],
+    *,
+    view: View,
+    fields: Sequence[str] | None,
+    compact_fields: Sequence[str] | None,
+    derive: Derive | None = None,
+) -> dict[str, Any]:
+    """One record shaped (`shaper`)."""
+    return shaper(view=view, fields=fields, compact_fields=compact_fields, derive=derive)(record)
+
+
 def shape_page(
     records: Iterable[Mapping[str, Any]],
     *,
@@ -180,11 +193,9 @@ def shape_page(
     compact_fields: Sequence[str] | None,
     derive: Derive | None = None,
 ) -> list[dict[str, Any]]:
-    """`shape` for every record of a page, the family's compact view looked up once for all of them."""
-    if not fields and view != "full" and compact_fields:
-        apply = compact_view(tuple(compact_fields), derive).apply
-        return [apply(record) for record in records]
-    return [shape(r, view=view, fields=fields, compact_fields=compact_fields, derive=derive) for r in records]
+    """Every record of a page shaped, the family's compact view looked up once for all of them."""
+    apply = shaper(view=view, fields=fields, compact_fields=compact_fields, derive=derive)
+    return [apply(record) for record in records]
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
