@@ -97,6 +97,10 @@ def verdict(state: Mapping[str, Any]) -> str:
     return status_of(state)
 
 
+# Failures after which the request may or may not have reached the server: followed up, never sent blindly again.
+AMBIGUOUS = (api_errors.ApiConnectionError, api_errors.ApiTimeout, api_errors.ServerError)
+
+
 async def read_invoice(inv: Invocation, invoice_id: str) -> Record:
     return await inv.api.get(GET_INVOICE.path(id=invoice_id))
 

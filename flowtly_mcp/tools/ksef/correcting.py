@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flowtly_mcp.api import errors as api_errors
 from flowtly_mcp.api.endpoints import CORRECT_EINVOICE
 from flowtly_mcp.finance.wire import iri_id
 from flowtly_mcp.tools.kernel.errors import ToolRefused, describe_failure
 from flowtly_mcp.tools.kernel.runtime import Invocation
-from flowtly_mcp.tools.ksef.common import read_invoice
+from flowtly_mcp.tools.ksef.common import AMBIGUOUS, read_invoice
 
-# Failures after which the request may or may not have reached the server.
-AMBIGUOUS = (api_errors.ApiConnectionError, api_errors.ApiTimeout, api_errors.ServerError)
 LOST_ANSWER_NOTE = "the answer was lost; the correction invoice exists, so it was not sent again"
 
 

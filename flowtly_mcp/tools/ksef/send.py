@@ -33,6 +33,7 @@ from flowtly_mcp.tools.kernel.runtime import Invocation
 from flowtly_mcp.tools.kernel.shapes import dumped
 from flowtly_mcp.tools.ksef import models as m
 from flowtly_mcp.tools.ksef.common import (
+    AMBIGUOUS,
     REJECTED,
     Record,
     outcome,
@@ -45,7 +46,7 @@ from flowtly_mcp.tools.ksef.common import (
     state_of,
     status_of,
 )
-from flowtly_mcp.tools.ksef.correcting import AMBIGUOUS, post_correction
+from flowtly_mcp.tools.ksef.correcting import post_correction
 from flowtly_mcp.tools.ksef.correction_effect import correction_effect
 
 TOOLSET = "workflows"
